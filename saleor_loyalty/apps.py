@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class LoyaltyConfig(AppConfig):
+    name = "saleor_loyalty"
+    label = "saleor_loyalty"
+    verbose_name = "Loyalty"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""Shared fixtures. The database comes from tests/settings.py (DATABASE_URL or embedded)."""
