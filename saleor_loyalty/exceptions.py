@@ -30,3 +30,104 @@ class InvalidInput(LoyaltyError):
     def __init__(self, message: str, *, field: str | None = None, problems: list[tuple[str | None, str]] | None = None) -> None:
         super().__init__(message, field=field)
         self.problems = problems or [(field, message)]
+
+
+# --- Ledger errors: one class per broken rule (docs/ledger.md lists what enforces each) ---
+
+
+class LedgerError(LoyaltyError):
+    """Base class of the points ledger's errors."""
+
+    code = "LEDGER_ERROR"
+
+
+class IdempotencyKeyReused(LedgerError):
+    """The key was already used for a *different* request; the first result is not returned."""
+
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class InsufficientPoints(LedgerError):
+    """A hold, redemption or negative adjustment would push the available balance below zero."""
+
+    code = "INSUFFICIENT_POINTS"
+
+
+class PointsNotPositive(LedgerError):
+    """An amount of points that must be a positive integer is not."""
+
+    code = "POINTS_NOT_POSITIVE"
+
+
+class ZeroPointsEntry(LedgerError):
+    """A ledger entry of zero points carries no information and is refused."""
+
+    code = "ZERO_POINTS_ENTRY"
+
+
+class UnbalancedTransaction(LedgerError):
+    """The entries of a transaction do not sum to zero."""
+
+    code = "UNBALANCED_TRANSACTION"
+
+
+class TooFewEntries(LedgerError):
+    """A transaction needs at least two entries (a debit and a credit)."""
+
+    code = "TOO_FEW_ENTRIES"
+
+
+class BucketNotAllowed(LedgerError):
+    """The bucket does not fit the account: owners use available/pending/held, system accounts `system`."""
+
+    code = "BUCKET_NOT_ALLOWED"
+
+
+class OwnerMismatch(LedgerError):
+    """The account's owner fields do not match its owner kind."""
+
+    code = "OWNER_MISMATCH"
+
+
+class AppendOnlyViolation(LedgerError):
+    """Ledger transactions, entries and hold allocations are never updated or deleted."""
+
+    code = "APPEND_ONLY"
+
+
+class LotRemainingOutOfRange(LedgerError):
+    """A lot's remaining points must stay between zero and the points it was created with."""
+
+    code = "LOT_REMAINING_OUT_OF_RANGE"
+
+
+class ExpiryNotAfterAvailability(LedgerError):
+    """Points cannot expire before (or when) they become available."""
+
+    code = "EXPIRY_NOT_AFTER_AVAILABILITY"
+
+
+class HoldNotFound(LedgerError, NotFound):
+    code = "HOLD_NOT_FOUND"
+
+
+class HoldNotActive(LedgerError):
+    """The hold was already captured or released."""
+
+    code = "HOLD_NOT_ACTIVE"
+
+
+class EarnNotFound(LedgerError, NotFound):
+    """There is no earn transaction for the order to reverse."""
+
+    code = "EARN_NOT_FOUND"
+
+
+class AccountNotFound(LedgerError, NotFound):
+    code = "ACCOUNT_NOT_FOUND"
+
+
+class LotsOutOfSync(LedgerError):
+    """The lots of an account do not cover its available balance: the data was corrupted."""
+
+    code = "LOTS_OUT_OF_SYNC"
