@@ -31,3 +31,26 @@ __all__ = [
     "SystemCode",
     "TransactionKind",
 ]
+
+# Rules, customers, referrals, order records and discount codes (services.rules and friends).
+from .codes import CodeKind, CodeStatus, DiscountCode  # noqa: E402
+from .customers import CustomerLoyalty, TierChangeRecord  # noqa: E402
+from .orders import OrderRecord, OrderStatus  # noqa: E402
+from .referrals import Referral, ReferralCode, ReferralStatus  # noqa: E402
+from .rules import (  # noqa: E402
+    EarnRule,
+    GiftRule,
+    NextPurchaseRule,
+    PriceBreak,
+    PriceList,
+    PriceListEntry,
+    ReferralProgram,
+    RulesVersion,
+    Tier,
+)
+
+__all__ += [
+    "CodeKind", "CodeStatus", "CustomerLoyalty", "DiscountCode", "EarnRule", "GiftRule", "NextPurchaseRule",
+    "OrderRecord", "OrderStatus", "PriceBreak", "PriceList", "PriceListEntry", "Referral", "ReferralCode",
+    "ReferralProgram", "ReferralStatus", "RulesVersion", "Tier", "TierChangeRecord",
+]
