@@ -6,88 +6,31 @@ in ``__post_init__`` and raises ``InvalidRule`` naming the bad field, so a bad r
 when the rule set is built, not in the middle of a checkout. ``docs/rules.md`` describes every
 kind and how conflicts between rules resolve.
 
-Sequences are stored as tuples (a list passed in is converted), so every object is hashable
-and immutable.
+Sequences are stored as tuples (a list passed in is converted), so every object is immutable.
+Program-wide terms, referral terms and next-purchase rules live in ``terms.py`` and are
+re-exported here, so ``engine.rules`` is the one place to import rule objects from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidRule
-from .money import is_currency_code
+from .checks import HUNDRED, INT_MIN, ONE, ZERO, as_tuple, check_currency, check_decimal, check_int
+from .checks import check_unique_ids, check_window, fail, is_active
+from .terms import DiscountKind, NextPurchaseRule, ProgramTerms, ReferralTerms
 
 if TYPE_CHECKING:
     from .values import CustomerSnapshot
 
-ZERO = Decimal("0")
-ONE = Decimal("1")
-HUNDRED = Decimal("100")
-
-
-# --- shared checks --------------------------------------------------------------------------
-
-
-def _fail(owner: str, name: str, message: str) -> InvalidRule:
-    return InvalidRule(f"{owner}.{name}: {message}", field=name)
-
-
-def _check_decimal(owner: str, name: str, value: Any, *, minimum: Decimal = ZERO, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    if not isinstance(value, Decimal) or not value.is_finite():
-        raise _fail(owner, name, f"must be a finite Decimal, got {value!r}")
-    if value < minimum:
-        raise _fail(owner, name, f"must be >= {minimum}, got {value}")
-
-
-def _check_int(owner: str, name: str, value: Any, *, minimum: int = 0, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _fail(owner, name, f"must be an int, got {value!r}")
-    if value < minimum:
-        raise _fail(owner, name, f"must be >= {minimum}, got {value}")
-
-
-def _check_currency(owner: str, name: str, value: Any, *, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    if not is_currency_code(value):
-        raise _fail(owner, name, f"must be a three-letter ISO 4217 code, got {value!r}")
-
-
-def _check_window(owner: str, valid_from: datetime | None, valid_until: datetime | None) -> None:
-    # Naive datetimes cannot be compared with the aware ``now`` the caller passes.
-    for name, moment in (("valid_from", valid_from), ("valid_until", valid_until)):
-        if moment is not None and (not isinstance(moment, datetime) or moment.tzinfo is None):
-            raise _fail(owner, name, f"must be an aware datetime, got {moment!r}")
-    if valid_from is not None and valid_until is not None and valid_until <= valid_from:
-        raise _fail(owner, "valid_until", "must be after valid_from")
-
-
-def _as_tuple(instance: object, name: str) -> None:
-    value = getattr(instance, name)
-    if not isinstance(value, tuple):
-        object.__setattr__(instance, name, tuple(value))
-
-
-def is_active(valid_from: datetime | None, valid_until: datetime | None, now: datetime) -> bool:
-    """True when ``now`` lies in ``[valid_from, valid_until)``; a missing end is open."""
-    return (valid_from is None or valid_from <= now) and (valid_until is None or now < valid_until)
-
-
-def _check_unique_ids(owner: str, name: str, items: Iterable[Any]) -> None:
-    seen: set[int] = set()
-    for item in items:
-        if item.id in seen:
-            raise _fail(owner, name, f"duplicate id {item.id}")
-        seen.add(item.id)
+__all__ = [  # the terms are re-exported so that every rule object imports from here
+    "Audience", "AudienceKind", "DiscountKind", "EarnRule", "EarnRuleKind", "GiftRule", "NextPurchaseRule",
+    "PriceBreak", "PriceList", "PriceListEntry", "ProgramTerms", "ReferralTerms", "RuleSet", "TargetKind",
+    "Tier", "TierMetric", "is_active",
+]
 
 
 # --- audiences and targets ------------------------------------------------------------------
@@ -112,12 +55,12 @@ class Audience:
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, AudienceKind):
-            raise _fail("Audience", "kind", f"must be an AudienceKind, got {self.kind!r}")
+            raise fail("Audience", "kind", f"must be an AudienceKind, got {self.kind!r}")
         if self.kind is AudienceKind.EVERYONE:
             if self.target_id is not None:
-                raise _fail("Audience", "target_id", "must be None for EVERYONE")
+                raise fail("Audience", "target_id", "must be None for EVERYONE")
         else:
-            _check_int("Audience", "target_id", self.target_id, minimum=0)
+            check_int("Audience", "target_id", self.target_id, minimum=0)
 
     @classmethod
     def everyone(cls) -> Audience:
@@ -147,12 +90,12 @@ class TargetKind(StrEnum):
 
 def _check_target(owner: str, kind: Any, target_id: Any) -> None:
     if not isinstance(kind, TargetKind):
-        raise _fail(owner, "target_kind", f"must be a TargetKind, got {kind!r}")
+        raise fail(owner, "target_kind", f"must be a TargetKind, got {kind!r}")
     if kind is TargetKind.ALL:
         if target_id is not None:
-            raise _fail(owner, "target_id", "must be None for ALL")
+            raise fail(owner, "target_id", "must be None for ALL")
     else:
-        _check_int(owner, "target_id", target_id, minimum=0)
+        check_int(owner, "target_id", target_id, minimum=0)
 
 
 # --- price lists ----------------------------------------------------------------------------
@@ -170,13 +113,13 @@ class PriceBreak:
     percent_off: Decimal | None = None
 
     def __post_init__(self) -> None:
-        _check_int("PriceBreak", "min_quantity", self.min_quantity, minimum=1)
+        check_int("PriceBreak", "min_quantity", self.min_quantity, minimum=1)
         if (self.fixed_price is None) == (self.percent_off is None):
-            raise _fail("PriceBreak", "fixed_price", "exactly one of fixed_price and percent_off must be set")
-        _check_decimal("PriceBreak", "fixed_price", self.fixed_price, allow_none=True)
-        _check_decimal("PriceBreak", "percent_off", self.percent_off, allow_none=True)
+            raise fail("PriceBreak", "fixed_price", "exactly one of fixed_price and percent_off must be set")
+        check_decimal("PriceBreak", "fixed_price", self.fixed_price, allow_none=True)
+        check_decimal("PriceBreak", "percent_off", self.percent_off, allow_none=True)
         if self.percent_off is not None and not ZERO < self.percent_off <= HUNDRED:
-            raise _fail("PriceBreak", "percent_off", f"must be > 0 and <= 100, got {self.percent_off}")
+            raise fail("PriceBreak", "percent_off", f"must be > 0 and <= 100, got {self.percent_off}")
 
     def unit_price(self, base_unit_price: Decimal) -> Decimal:
         """The unrounded unit price for ``base_unit_price``, kept within ``[0, base]``."""
@@ -205,14 +148,14 @@ class PriceListEntry:
     breaks: tuple[PriceBreak, ...]
 
     def __post_init__(self) -> None:
-        _check_int("PriceListEntry", "id", self.id)
+        check_int("PriceListEntry", "id", self.id)
         _check_target("PriceListEntry", self.target_kind, self.target_id)
-        _as_tuple(self, "breaks")
+        as_tuple(self, "breaks")
         if not self.breaks:
-            raise _fail("PriceListEntry", "breaks", "needs at least one break")
+            raise fail("PriceListEntry", "breaks", "needs at least one break")
         quantities = [price_break.min_quantity for price_break in self.breaks]
         if len(set(quantities)) != len(quantities):
-            raise _fail("PriceListEntry", "breaks", "two breaks share a min_quantity")
+            raise fail("PriceListEntry", "breaks", "two breaks share a min_quantity")
         object.__setattr__(self, "breaks", tuple(sorted(self.breaks, key=lambda item: item.min_quantity)))
 
 
@@ -235,12 +178,12 @@ class PriceList:
     entries: tuple[PriceListEntry, ...] = ()
 
     def __post_init__(self) -> None:
-        _check_int("PriceList", "id", self.id)
-        _check_currency("PriceList", "currency", self.currency)
-        _check_window("PriceList", self.valid_from, self.valid_until)
-        _check_int("PriceList", "priority", self.priority, minimum=-(2**31))
-        _as_tuple(self, "entries")
-        _check_unique_ids("PriceList", "entries", self.entries)
+        check_int("PriceList", "id", self.id)
+        check_currency("PriceList", "currency", self.currency)
+        check_window("PriceList", self.valid_from, self.valid_until)
+        check_int("PriceList", "priority", self.priority, minimum=INT_MIN)
+        as_tuple(self, "entries")
+        check_unique_ids("PriceList", "entries", self.entries)
 
 
 # --- earn rules -----------------------------------------------------------------------------
@@ -306,44 +249,44 @@ class EarnRule:
 
     def __post_init__(self) -> None:
         owner = "EarnRule"
-        _check_int(owner, "id", self.id)
+        check_int(owner, "id", self.id)
         if not isinstance(self.kind, EarnRuleKind):
-            raise _fail(owner, "kind", f"must be an EarnRuleKind, got {self.kind!r}")
+            raise fail(owner, "kind", f"must be an EarnRuleKind, got {self.kind!r}")
         allowed = _EARN_FIELDS[self.kind]
         for name in _EARN_OPTIONAL:
             if name not in allowed and getattr(self, name) is not None:
-                raise _fail(owner, name, f"is not used by {self.kind.value} rules and must be None")
-        _check_currency(owner, "currency", self.currency, allow_none=True)
-        _check_window(owner, self.valid_from, self.valid_until)
-        _check_decimal(owner, "points_per_unit", self.points_per_unit, allow_none=True)
-        _check_int(owner, "points", self.points, minimum=1, allow_none=True)
-        _check_int(owner, "max_points", self.max_points, allow_none=True)
-        _check_int(owner, "customer_type_id", self.customer_type_id, allow_none=True)
-        _check_int(owner, "tier_id", self.tier_id, allow_none=True)
+                raise fail(owner, name, f"is not used by {self.kind.value} rules and must be None")
+        check_currency(owner, "currency", self.currency, allow_none=True)
+        check_window(owner, self.valid_from, self.valid_until)
+        check_decimal(owner, "points_per_unit", self.points_per_unit, allow_none=True)
+        check_int(owner, "points", self.points, minimum=1, allow_none=True)
+        check_int(owner, "max_points", self.max_points, allow_none=True)
+        check_int(owner, "customer_type_id", self.customer_type_id, allow_none=True)
+        check_int(owner, "tier_id", self.tier_id, allow_none=True)
         kind = self.kind
         if kind is EarnRuleKind.BASE_RATE and self.points_per_unit is None:
-            raise _fail(owner, "points_per_unit", "is required for base_rate rules")
+            raise fail(owner, "points_per_unit", "is required for base_rate rules")
         if kind is EarnRuleKind.TIER_MULTIPLIER:
-            _check_decimal(owner, "multiplier", self.multiplier)
+            check_decimal(owner, "multiplier", self.multiplier)
             if self.tier_id is None:
-                raise _fail(owner, "tier_id", "is required for tier_multiplier rules")
+                raise fail(owner, "tier_id", "is required for tier_multiplier rules")
         if kind is EarnRuleKind.PRODUCT_BONUS:
             _check_target(owner, self.target_kind, self.target_id)
             if (self.multiplier is None) == (self.points is None):
-                raise _fail(owner, "multiplier", "exactly one of multiplier and points must be set")
+                raise fail(owner, "multiplier", "exactly one of multiplier and points must be set")
             # Below 1 the "bonus" would take points away from the base rate.
-            _check_decimal(owner, "multiplier", self.multiplier, minimum=ONE, allow_none=True)
+            check_decimal(owner, "multiplier", self.multiplier, minimum=ONE, allow_none=True)
         if kind is EarnRuleKind.EXCLUDE:
             if (self.target_kind is None) == (self.customer_type_id is None):
-                raise _fail(owner, "target_kind", "exactly one of a target and customer_type_id must be set")
+                raise fail(owner, "target_kind", "exactly one of a target and customer_type_id must be set")
             if self.target_kind is not None:
                 _check_target(owner, self.target_kind, self.target_id)
             elif self.target_id is not None:
-                raise _fail(owner, "target_id", "needs target_kind")
+                raise fail(owner, "target_id", "needs target_kind")
         if kind is EarnRuleKind.ORDER_CAP and self.max_points is None:
-            raise _fail(owner, "max_points", "is required for order_cap rules")
+            raise fail(owner, "max_points", "is required for order_cap rules")
         if kind in _BONUS_KINDS and self.points is None:
-            raise _fail(owner, "points", f"is required for {kind.value} rules")
+            raise fail(owner, "points", f"is required for {kind.value} rules")
 
     def is_active(self, *, channel: str, currency: str, now: datetime) -> bool:
         """True when the rule's channel, currency and validity window allow it for this order."""
@@ -392,17 +335,17 @@ class Tier:
     grace_days: int = 0
 
     def __post_init__(self) -> None:
-        _check_int("Tier", "id", self.id)
-        _check_int("Tier", "rank", self.rank, minimum=-(2**31))
+        check_int("Tier", "id", self.id)
+        check_int("Tier", "rank", self.rank, minimum=INT_MIN)
         if not isinstance(self.metric, TierMetric):
-            raise _fail("Tier", "metric", f"must be a TierMetric, got {self.metric!r}")
-        _check_decimal("Tier", "threshold", self.threshold)
-        _check_int("Tier", "window_days", self.window_days, minimum=1, allow_none=True)
+            raise fail("Tier", "metric", f"must be a TierMetric, got {self.metric!r}")
+        check_decimal("Tier", "threshold", self.threshold)
+        check_int("Tier", "window_days", self.window_days, minimum=1, allow_none=True)
         if self.metric is TierMetric.TENURE and self.window_days is not None:
-            raise _fail("Tier", "window_days", "must be None for tenure tiers")
-        _check_decimal("Tier", "multiplier", self.multiplier)
-        _check_int("Tier", "price_list_id", self.price_list_id, allow_none=True)
-        _check_int("Tier", "grace_days", self.grace_days)
+            raise fail("Tier", "window_days", "must be None for tenure tiers")
+        check_decimal("Tier", "multiplier", self.multiplier)
+        check_int("Tier", "price_list_id", self.price_list_id, allow_none=True)
+        check_int("Tier", "grace_days", self.grace_days)
 
 
 # --- gifts ----------------------------------------------------------------------------------
@@ -431,125 +374,16 @@ class GiftRule:
     priority: int = 0
 
     def __post_init__(self) -> None:
-        _check_int("GiftRule", "id", self.id)
-        _check_decimal("GiftRule", "threshold", self.threshold)
-        _check_currency("GiftRule", "currency", self.currency)
-        _check_int("GiftRule", "variant_id", self.variant_id)
-        _check_int("GiftRule", "quantity", self.quantity, minimum=1)
-        _check_window("GiftRule", self.valid_from, self.valid_until)
-        _check_int("GiftRule", "priority", self.priority, minimum=-(2**31))
+        check_int("GiftRule", "id", self.id)
+        check_decimal("GiftRule", "threshold", self.threshold)
+        check_currency("GiftRule", "currency", self.currency)
+        check_int("GiftRule", "variant_id", self.variant_id)
+        check_int("GiftRule", "quantity", self.quantity, minimum=1)
+        check_window("GiftRule", self.valid_from, self.valid_until)
+        check_int("GiftRule", "priority", self.priority, minimum=INT_MIN)
 
 
-# --- referral and next purchase -------------------------------------------------------------
-
-
-class DiscountKind(StrEnum):
-    PERCENT = "percent"
-    FIXED = "fixed"
-
-
-def _check_discount(owner: str, kind: Any, value: Any, currency: str | None) -> None:
-    if not isinstance(kind, DiscountKind):
-        raise _fail(owner, "discount_kind", f"must be a DiscountKind, got {kind!r}")
-    _check_decimal(owner, "discount_value", value)
-    if value == 0:
-        raise _fail(owner, "discount_value", "must be greater than 0")
-    if kind is DiscountKind.PERCENT and value > HUNDRED:
-        raise _fail(owner, "discount_value", f"a percentage must be <= 100, got {value}")
-    if kind is DiscountKind.FIXED and currency is None:
-        raise _fail(owner, "currency", "a fixed discount needs a currency")
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralTerms:
-    """The referral program (one per rule set).
-
-    The referee gets ``discount_kind``/``discount_value`` off a first order whose goods reach
-    ``referee_min_spend``; the referrer earns ``referrer_points`` when the referee's first paid
-    order reaches ``qualifying_min_amount``, at most ``max_rewards_per_referrer`` times per
-    ``period_days`` (None: no limit / all time). With a ``currency`` the money amounts are in
-    it and the terms apply only to orders in it; without one, only a percentage discount and
-    zero minimums are allowed (amounts would be meaningless across currencies).
-    """
-
-    discount_kind: DiscountKind
-    discount_value: Decimal
-    referrer_points: int
-    referee_min_spend: Decimal = ZERO
-    qualifying_min_amount: Decimal = ZERO
-    max_rewards_per_referrer: int | None = None
-    period_days: int | None = None
-    currency: str | None = None
-
-    def __post_init__(self) -> None:
-        owner = "ReferralTerms"
-        _check_currency(owner, "currency", self.currency, allow_none=True)
-        _check_discount(owner, self.discount_kind, self.discount_value, self.currency)
-        _check_int(owner, "referrer_points", self.referrer_points)
-        _check_decimal(owner, "referee_min_spend", self.referee_min_spend)
-        _check_decimal(owner, "qualifying_min_amount", self.qualifying_min_amount)
-        if self.currency is None and (self.referee_min_spend > 0 or self.qualifying_min_amount > 0):
-            raise _fail(owner, "currency", "minimum amounts need a currency")
-        _check_int(owner, "max_rewards_per_referrer", self.max_rewards_per_referrer, allow_none=True)
-        _check_int(owner, "period_days", self.period_days, minimum=1, allow_none=True)
-
-
-@dataclass(frozen=True, slots=True)
-class NextPurchaseRule:
-    """An order of at least ``min_amount`` earns a discount on the next order for ``valid_days`` days."""
-
-    id: int
-    name: str
-    min_amount: Decimal
-    currency: str
-    discount_kind: DiscountKind
-    discount_value: Decimal
-    valid_days: int
-    channel: str | None = None
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
-
-    def __post_init__(self) -> None:
-        _check_int("NextPurchaseRule", "id", self.id)
-        _check_decimal("NextPurchaseRule", "min_amount", self.min_amount)
-        _check_currency("NextPurchaseRule", "currency", self.currency)
-        _check_discount("NextPurchaseRule", self.discount_kind, self.discount_value, self.currency)
-        _check_int("NextPurchaseRule", "valid_days", self.valid_days, minimum=1)
-        _check_window("NextPurchaseRule", self.valid_from, self.valid_until)
-
-
-# --- program terms and the rule set ---------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ProgramTerms:
-    """Program-wide settings (the plugin configuration); defaults match ``ProgramConfig``."""
-
-    points_per_unit: Decimal = ONE
-    point_value: Decimal = Decimal("0.01")
-    redeem_min_points: int = 100
-    redeem_max_share: Decimal = Decimal("0.5")
-    include_shipping_in_earn: bool = False
-    gift_stacking: bool = False
-    pending_days: int = 14
-    expiry_days: int = 365
-    tier_prices_enabled: bool = True
-    points_enabled: bool = True
-    gifts_enabled: bool = True
-    referrals_enabled: bool = True
-    tiers_enabled: bool = True
-
-    def __post_init__(self) -> None:
-        _check_decimal("ProgramTerms", "points_per_unit", self.points_per_unit)
-        _check_decimal("ProgramTerms", "point_value", self.point_value)
-        if self.point_value == 0:
-            raise _fail("ProgramTerms", "point_value", "must be greater than 0")
-        _check_int("ProgramTerms", "redeem_min_points", self.redeem_min_points)
-        _check_decimal("ProgramTerms", "redeem_max_share", self.redeem_max_share)
-        if self.redeem_max_share > ONE:
-            raise _fail("ProgramTerms", "redeem_max_share", "must be <= 1")
-        _check_int("ProgramTerms", "pending_days", self.pending_days)
-        _check_int("ProgramTerms", "expiry_days", self.expiry_days)
+# --- the rule set ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -567,12 +401,12 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         for name in ("price_lists", "earn_rules", "tiers", "gift_rules", "next_purchase"):
-            _as_tuple(self, name)
-            _check_unique_ids("RuleSet", name, getattr(self, name))
+            as_tuple(self, name)
+            check_unique_ids("RuleSet", name, getattr(self, name))
         ranks = [tier.rank for tier in self.tiers]
         if len(set(ranks)) != len(ranks):
-            raise _fail("RuleSet", "tiers", "two tiers share a rank")
+            raise fail("RuleSet", "tiers", "two tiers share a rank")
         list_ids = {price_list.id for price_list in self.price_lists}
         for tier in self.tiers:
             if tier.price_list_id is not None and tier.price_list_id not in list_ids:
-                raise _fail("RuleSet", "tiers", f"tier {tier.id} names unknown price list {tier.price_list_id}")
+                raise fail("RuleSet", "tiers", f"tier {tier.id} names unknown price list {tier.price_list_id}")

@@ -368,6 +368,7 @@ class ReferralCheck(StrEnum):
     PROGRAM_OFF = "program_off"
     SAME_USER = "same_user"
     SAME_EMAIL = "same_email"
+    SAME_NORMALIZED_EMAIL = "same_normalized_email"
     SAME_COMPANY = "same_company"
     NOT_FIRST_ORDER = "not_first_order"
 

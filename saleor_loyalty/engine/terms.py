@@ -1,0 +1,117 @@
+"""Program-wide terms, referral terms and next-purchase rules (re-exported by ``rules``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from .checks import HUNDRED, ONE, ZERO, check_currency, check_decimal, check_int, check_window, fail
+
+
+class DiscountKind(StrEnum):
+    PERCENT = "percent"
+    FIXED = "fixed"
+
+
+def _check_discount(owner: str, kind: Any, value: Any, currency: str | None) -> None:
+    if not isinstance(kind, DiscountKind):
+        raise fail(owner, "discount_kind", f"must be a DiscountKind, got {kind!r}")
+    check_decimal(owner, "discount_value", value)
+    if value == 0:
+        raise fail(owner, "discount_value", "must be greater than 0")
+    if kind is DiscountKind.PERCENT and value > HUNDRED:
+        raise fail(owner, "discount_value", f"a percentage must be <= 100, got {value}")
+    if kind is DiscountKind.FIXED and currency is None:
+        raise fail(owner, "currency", "a fixed discount needs a currency")
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralTerms:
+    """The referral program (one per rule set).
+
+    The referee gets ``discount_kind``/``discount_value`` off a first order whose goods reach
+    ``referee_min_spend``; the referrer earns ``referrer_points`` when the referee's first paid
+    order reaches ``qualifying_min_amount``, at most ``max_rewards_per_referrer`` times per
+    ``period_days`` (None: no limit / all time). With a ``currency`` the money amounts are in
+    it and the terms apply only to orders in it; without one, only a percentage discount and
+    zero minimums are allowed (amounts would be meaningless across currencies).
+    """
+
+    discount_kind: DiscountKind
+    discount_value: Decimal
+    referrer_points: int
+    referee_min_spend: Decimal = ZERO
+    qualifying_min_amount: Decimal = ZERO
+    max_rewards_per_referrer: int | None = None
+    period_days: int | None = None
+    currency: str | None = None
+
+    def __post_init__(self) -> None:
+        owner = "ReferralTerms"
+        check_currency(owner, "currency", self.currency, allow_none=True)
+        _check_discount(owner, self.discount_kind, self.discount_value, self.currency)
+        check_int(owner, "referrer_points", self.referrer_points)
+        check_decimal(owner, "referee_min_spend", self.referee_min_spend)
+        check_decimal(owner, "qualifying_min_amount", self.qualifying_min_amount)
+        if self.currency is None and (self.referee_min_spend > 0 or self.qualifying_min_amount > 0):
+            raise fail(owner, "currency", "minimum amounts need a currency")
+        check_int(owner, "max_rewards_per_referrer", self.max_rewards_per_referrer, allow_none=True)
+        check_int(owner, "period_days", self.period_days, minimum=1, allow_none=True)
+
+
+@dataclass(frozen=True, slots=True)
+class NextPurchaseRule:
+    """An order of at least ``min_amount`` earns a discount on the next order for ``valid_days`` days."""
+
+    id: int
+    name: str
+    min_amount: Decimal
+    currency: str
+    discount_kind: DiscountKind
+    discount_value: Decimal
+    valid_days: int
+    channel: str | None = None
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+    def __post_init__(self) -> None:
+        check_int("NextPurchaseRule", "id", self.id)
+        check_decimal("NextPurchaseRule", "min_amount", self.min_amount)
+        check_currency("NextPurchaseRule", "currency", self.currency)
+        _check_discount("NextPurchaseRule", self.discount_kind, self.discount_value, self.currency)
+        check_int("NextPurchaseRule", "valid_days", self.valid_days, minimum=1)
+        check_window("NextPurchaseRule", self.valid_from, self.valid_until)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramTerms:
+    """Program-wide settings (the plugin configuration); defaults match ``ProgramConfig``."""
+
+    points_per_unit: Decimal = ONE
+    point_value: Decimal = Decimal("0.01")
+    redeem_min_points: int = 100
+    redeem_max_share: Decimal = Decimal("0.5")
+    include_shipping_in_earn: bool = False
+    gift_stacking: bool = False
+    pending_days: int = 14
+    expiry_days: int = 365
+    tier_prices_enabled: bool = True
+    points_enabled: bool = True
+    gifts_enabled: bool = True
+    referrals_enabled: bool = True
+    tiers_enabled: bool = True
+
+    def __post_init__(self) -> None:
+        check_decimal("ProgramTerms", "points_per_unit", self.points_per_unit)
+        check_decimal("ProgramTerms", "point_value", self.point_value)
+        if self.point_value == 0:
+            raise fail("ProgramTerms", "point_value", "must be greater than 0")
+        check_int("ProgramTerms", "redeem_min_points", self.redeem_min_points)
+        check_decimal("ProgramTerms", "redeem_max_share", self.redeem_max_share)
+        if self.redeem_max_share > ONE:
+            raise fail("ProgramTerms", "redeem_max_share", "must be <= 1")
+        check_int("ProgramTerms", "pending_days", self.pending_days)
+        check_int("ProgramTerms", "expiry_days", self.expiry_days)
