@@ -1,0 +1,174 @@
+"""A rule set compiled once into lookup indexes, so that quoting a cart is a few dict lookups.
+
+``compile_rules(rule_set)`` is the only way to build a ``CompiledRuleSet``. It indexes
+price-list entries by variant, product and category id, price lists by audience, tiers by id
+and rank, and earn rules by kind. The result carries the rule set's ``version`` so a caller can
+keep it in memory and rebuild it when the rules change (the stamp is the caller's: a counter, a
+hash, the newest ``updated_at``...). Compiling 10,000 entries takes a few milliseconds; quoting
+against the compiled set does not depend on how many entries target other products.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+
+from .rules import (
+    AudienceKind,
+    EarnRule,
+    EarnRuleKind,
+    GiftRule,
+    PriceList,
+    PriceListEntry,
+    ProgramTerms,
+    RuleSet,
+    TargetKind,
+    Tier,
+    TierMetric,
+    is_active,
+)
+from .values import CustomerSnapshot, StatKey
+
+# When two entries give the same price, the more specific one is named (then priority decides).
+SPECIFICITY = {TargetKind.VARIANT: 3, TargetKind.PRODUCT: 2, TargetKind.CATEGORY: 1, TargetKind.ALL: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedEntry:
+    """A price-list entry with what resolution needs from its list, flattened for speed."""
+
+    list_id: int
+    priority: int
+    specificity: int
+    entry: PriceListEntry
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRuleSet:
+    """Indexes over a ``RuleSet``; build with ``compile_rules``. Read-only once built."""
+
+    version: str
+    rules: RuleSet
+    lists_by_id: Mapping[int, PriceList]
+    lists_by_audience: Mapping[tuple[AudienceKind, int | None], tuple[PriceList, ...]]
+    entries_by_variant: Mapping[int, tuple[IndexedEntry, ...]]
+    entries_by_product: Mapping[int, tuple[IndexedEntry, ...]]
+    entries_by_category: Mapping[int, tuple[IndexedEntry, ...]]
+    entries_for_all: tuple[IndexedEntry, ...]
+    tiers_by_id: Mapping[int, Tier]
+    tiers_by_rank: tuple[Tier, ...]  # lowest rank first
+    earn_rules_by_kind: Mapping[EarnRuleKind, tuple[EarnRule, ...]]
+    gift_rules: tuple[GiftRule, ...]
+
+    @property
+    def terms(self) -> ProgramTerms:
+        return self.rules.terms
+
+    def get_tier(self, tier_id: int | None) -> Tier | None:
+        """The tier with ``tier_id``; None for no tier or a tier no longer in the rules."""
+        return None if tier_id is None else self.tiers_by_id.get(tier_id)
+
+    def get_earn_rules(self, kind: EarnRuleKind) -> tuple[EarnRule, ...]:
+        return self.earn_rules_by_kind.get(kind, ())
+
+    def get_applicable_list_ids(
+        self, customer: CustomerSnapshot, *, channel: str, currency: str, now: datetime
+    ) -> frozenset[int]:
+        """Ids of the price lists that apply to ``customer`` in this channel/currency at ``now``.
+
+        A list applies when its audience includes the customer, or when it is the standing
+        price list of the customer's current tier (a tier benefit), and its currency, channel
+        and validity window fit.
+        """
+        keys: list[tuple[AudienceKind, int | None]] = [(AudienceKind.EVERYONE, None)]
+        for kind, target_id in (
+            (AudienceKind.CUSTOMER_TYPE, customer.customer_type_id),
+            (AudienceKind.COMPANY, customer.company_id),
+            (AudienceKind.TIER, customer.tier_id),
+            (AudienceKind.CUSTOMER, customer.user_id),
+        ):
+            if target_id is not None:
+                keys.append((kind, target_id))
+        candidates: list[PriceList] = [price_list for key in keys for price_list in self.lists_by_audience.get(key, ())]
+        tier = self.get_tier(customer.tier_id)
+        if tier is not None and tier.price_list_id is not None:
+            candidates.append(self.lists_by_id[tier.price_list_id])
+        return frozenset(
+            price_list.id
+            for price_list in candidates
+            if price_list.currency == currency
+            and (price_list.channel is None or price_list.channel == channel)
+            and is_active(price_list.valid_from, price_list.valid_until, now)
+        )
+
+    def get_candidate_entries(
+        self, variant_id: int, product_id: int, category_ids: Sequence[int], list_ids: frozenset[int]
+    ) -> list[IndexedEntry]:
+        """Entries of the lists in ``list_ids`` that target this variant, its product or a category."""
+        if not list_ids:
+            return []
+        found = [item for item in self.entries_by_variant.get(variant_id, ()) if item.list_id in list_ids]
+        found.extend(item for item in self.entries_by_product.get(product_id, ()) if item.list_id in list_ids)
+        for category_id in category_ids:
+            found.extend(item for item in self.entries_by_category.get(category_id, ()) if item.list_id in list_ids)
+        found.extend(item for item in self.entries_for_all if item.list_id in list_ids)
+        return found
+
+
+def _freeze(index: Mapping[int, list[IndexedEntry]]) -> Mapping[int, tuple[IndexedEntry, ...]]:
+    return MappingProxyType({key: tuple(value) for key, value in index.items()})
+
+
+def compile_rules(rules: RuleSet) -> CompiledRuleSet:
+    """Index ``rules`` for quoting. Pure and deterministic: the same rules give equal indexes.
+
+    >>> compiled = compile_rules(RuleSet(version="7"))
+    >>> compiled.version, compiled.entries_for_all
+    ('7', ())
+    """
+    by_variant: dict[int, list[IndexedEntry]] = defaultdict(list)
+    by_product: dict[int, list[IndexedEntry]] = defaultdict(list)
+    by_category: dict[int, list[IndexedEntry]] = defaultdict(list)
+    for_all: list[IndexedEntry] = []
+    by_audience: dict[tuple[AudienceKind, int | None], list[PriceList]] = defaultdict(list)
+    for price_list in sorted(rules.price_lists, key=lambda item: item.id):
+        by_audience[(price_list.audience.kind, price_list.audience.target_id)].append(price_list)
+        for entry in price_list.entries:
+            item = IndexedEntry(price_list.id, price_list.priority, SPECIFICITY[entry.target_kind], entry)
+            if entry.target_kind is TargetKind.ALL:
+                for_all.append(item)
+                continue
+            assert entry.target_id is not None  # checked by PriceListEntry
+            index = {TargetKind.VARIANT: by_variant, TargetKind.PRODUCT: by_product, TargetKind.CATEGORY: by_category}
+            index[entry.target_kind][entry.target_id].append(item)
+    earn_by_kind: dict[EarnRuleKind, list[EarnRule]] = defaultdict(list)
+    for rule in sorted(rules.earn_rules, key=lambda item: item.id):
+        earn_by_kind[rule.kind].append(rule)
+    return CompiledRuleSet(
+        version=rules.version,
+        rules=rules,
+        lists_by_id=MappingProxyType({item.id: item for item in rules.price_lists}),
+        lists_by_audience=MappingProxyType({key: tuple(value) for key, value in by_audience.items()}),
+        entries_by_variant=_freeze(by_variant),
+        entries_by_product=_freeze(by_product),
+        entries_by_category=_freeze(by_category),
+        entries_for_all=tuple(for_all),
+        tiers_by_id=MappingProxyType({tier.id: tier for tier in rules.tiers}),
+        tiers_by_rank=tuple(sorted(rules.tiers, key=lambda tier: tier.rank)),
+        earn_rules_by_kind=MappingProxyType({kind: tuple(value) for kind, value in earn_by_kind.items()}),
+        gift_rules=tuple(sorted(rules.gift_rules, key=lambda item: item.id)),
+    )
+
+
+def required_stats(tiers: Iterable[Tier]) -> tuple[StatKey, ...]:
+    """The (metric, window) figures a service must fetch to evaluate ``tiers`` (tenure excluded).
+
+    >>> from decimal import Decimal
+    >>> required_stats([Tier(1, "Gold", 2, TierMetric.SPEND, Decimal("1000"), window_days=365)])
+    (StatKey(metric=<TierMetric.SPEND: 'spend'>, window_days=365),)
+    """
+    keys = {StatKey(tier.metric, tier.window_days) for tier in tiers if tier.metric is not TierMetric.TENURE}
+    return tuple(sorted(keys, key=lambda key: (key.metric.value, key.window_days or 0)))
