@@ -131,3 +131,48 @@ class LotsOutOfSync(LedgerError):
     """The lots of an account do not cover its available balance: the data was corrupted."""
 
     code = "LOTS_OUT_OF_SYNC"
+
+
+# --- Rules, checkout and order errors (services.rules, quotes, orders, referrals, redemption) ---
+
+
+class RuleInUse(LoyaltyError):
+    """A rule cannot be deleted while customers or other rules refer to it; deactivate it instead."""
+
+    code = "RULE_IN_USE"
+
+
+class ShopNotConfigured(LoyaltyError):
+    """No shop adapter is registered (``shop.set_shop``): the plugin or the demo sets one at start."""
+
+    code = "SHOP_NOT_CONFIGURED"
+
+
+class CheckoutNotFound(NotFound):
+    code = "CHECKOUT_NOT_FOUND"
+
+
+class OrderNotFound(NotFound):
+    code = "ORDER_NOT_FOUND"
+
+
+class Refused(LoyaltyError):
+    """A request the program refuses for a business reason; ``reason`` is a stable short code."""
+
+    code = "REFUSED"
+
+    def __init__(self, message: str, *, reason: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.reason = reason
+
+
+class RedemptionRefused(Refused):
+    """Points cannot be redeemed on this checkout (``reason``: not_owner, below_minimum, ...)."""
+
+    code = "REDEMPTION_REFUSED"
+
+
+class ReferralRefused(Refused):
+    """A referral is refused (``reason``: same_user, same_email, already_referred, unknown_code, ...)."""
+
+    code = "REFERRAL_REFUSED"

@@ -8,6 +8,8 @@ re-reading an order never calls back into Saleor.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -38,8 +40,8 @@ class OrderRecord(models.Model):
     voucher_code = models.CharField(max_length=255, blank=True, default="")
     # What the customer paid for goods, after every discount (loyalty prices, vouchers, points).
     goods_total = models.DecimalField(**MONEY)
-    shipping = models.DecimalField(default=0, **MONEY)
-    refunded_amount = models.DecimalField(default=0, **MONEY)
+    shipping = models.DecimalField(default=Decimal(0), **MONEY)
+    refunded_amount = models.DecimalField(default=Decimal(0), **MONEY)
     status = models.CharField(max_length=16, choices=OrderStatus.choices, default=OrderStatus.PLACED)
     placed_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)

@@ -11,6 +11,8 @@ rule broke. Every write goes through ``services.rules``, which validates first a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import uuid
 
 from django.conf import settings
@@ -111,7 +113,7 @@ class Tier(models.Model):
     metric = models.CharField(max_length=16, choices=_choices(TierMetric))
     threshold = models.DecimalField(**MONEY)
     window_days = models.PositiveIntegerField(null=True, blank=True)
-    multiplier = models.DecimalField(default=1, **RATE)
+    multiplier = models.DecimalField(default=Decimal(1), **RATE)
     # A standing discount for the tier's members, expressed as a price list.
     price_list = models.ForeignKey(
         "PriceList", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -328,8 +330,8 @@ class ReferralProgram(models.Model):
     discount_kind = models.CharField(max_length=16, choices=_choices(DiscountKind))
     discount_value = models.DecimalField(**MONEY)
     referrer_points = models.PositiveIntegerField(default=0)
-    referee_min_spend = models.DecimalField(default=0, **MONEY)
-    qualifying_min_amount = models.DecimalField(default=0, **MONEY)
+    referee_min_spend = models.DecimalField(default=Decimal(0), **MONEY)
+    qualifying_min_amount = models.DecimalField(default=Decimal(0), **MONEY)
     max_rewards_per_referrer = models.PositiveIntegerField(null=True, blank=True)
     period_days = models.PositiveIntegerField(null=True, blank=True)
     currency = models.CharField(max_length=3, null=True, blank=True)

@@ -1,0 +1,594 @@
+"""Rule use cases: create, update and delete each rule kind; import price lists from CSV; and the
+compiled rule set, cached per process.
+
+Every write validates the whole input first and reports every problem at once
+(``InvalidInput.problems``: ``[(field, message), ...]``): each field's shape
+(``rule_fields``), then references and uniqueness, then the engine's own checks by building the
+engine rule object (``rule_loader``). Nothing is written unless everything passes. A write
+bumps the ``RulesVersion`` stamp in the same transaction; ``get_compiled_rules`` compares that
+stamp (one single-row query) with the one it compiled and rebuilds only when it changed.
+
+Inputs are mappings of field names to values, the names of the engine's rule objects; foreign
+keys are given as ``<name>_id``. Results are the saved rows.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db import connection, models, transaction
+from django.db.models.deletion import ProtectedError
+from django.utils import timezone
+
+from ..config import ProgramConfig
+from ..engine import rules as engine
+from ..engine.compiled import CompiledRuleSet, compile_rules
+from ..engine.errors import EngineError
+from ..exceptions import InvalidInput, NotFound, RuleInUse
+from ..models import (
+    Company,
+    EarnRule,
+    GiftRule,
+    NextPurchaseRule,
+    PriceBreak,
+    PriceList,
+    PriceListEntry,
+    ReferralProgram,
+    Tier,
+)
+from . import rule_fields as f
+from . import rule_loader
+from .rule_csv import ParsedImport, parse_price_csv
+
+Row = TypeVar("Row", bound=models.Model)
+Problems = list[tuple[str | None, str]]
+
+_AUDIENCE_FIELDS: dict[str, f.Parser] = {
+    "audience_kind": f.choice(engine.AudienceKind),
+    "customer_type_id": f.optional(f.integer(minimum=1, maximum=2**63 - 1)),
+    "company_id": f.optional(f.integer(minimum=1, maximum=2**63 - 1)),
+    "tier_id": f.optional(f.integer(minimum=1, maximum=2**63 - 1)),
+    "user_id": f.optional(f.integer(minimum=1, maximum=2**63 - 1)),
+}
+_WINDOW_FIELDS: dict[str, f.Parser] = {
+    "valid_from": f.optional(f.aware_datetime),
+    "valid_until": f.optional(f.aware_datetime),
+    "channel": f.optional(f.channel),
+    "is_active": f.boolean,
+}
+_ID = f.optional(f.integer(minimum=1, maximum=2**63 - 1))
+_RANK = f.integer(minimum=-(2**31), maximum=2**31 - 1)
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """How to validate and save one kind of rule row."""
+
+    model: type[models.Model]
+    fields: Mapping[str, f.Parser]
+    required: frozenset[str]
+    to_engine: Callable[[Any], object]
+    # <field>_id -> the model whose row it must name.
+    references: Mapping[str, type[models.Model]] = field(default_factory=dict)
+    # Fields no other row may share (checked here; UNIQUE constraints back them).
+    unique: tuple[str, ...] = ()
+
+
+def _user_model() -> type[models.Model]:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()
+
+
+TIER = RuleKind(
+    Tier,
+    {
+        "name": f.text(100), "slug": f.slug, "rank": _RANK, "metric": f.choice(engine.TierMetric),
+        "threshold": f.decimal(), "window_days": f.optional(f.integer(minimum=1)),
+        "multiplier": f.decimal(places=4), "price_list_id": _ID, "gift_eligible": f.boolean,
+        "grace_days": f.integer(), "description": f.free_text, "is_active": f.boolean,
+    },
+    frozenset({"name", "slug", "rank", "metric", "threshold"}),
+    rule_loader.to_tier,
+    references={"price_list_id": PriceList},
+    unique=("slug", "rank"),
+)
+PRICE_LIST = RuleKind(
+    PriceList,
+    {"name": f.text(255), "currency": f.currency, "priority": _RANK, **_AUDIENCE_FIELDS, **_WINDOW_FIELDS},
+    frozenset({"name", "currency"}),
+    rule_loader.to_price_list,
+    references={"company_id": Company, "tier_id": Tier},
+)
+EARN_RULE = RuleKind(
+    EarnRule,
+    {
+        "name": f.text(255), "kind": f.choice(engine.EarnRuleKind),
+        "points_per_unit": f.optional(f.decimal(places=4)), "multiplier": f.optional(f.decimal(places=4)),
+        "points": f.optional(f.integer(minimum=1)), "max_points": f.optional(f.integer()),
+        "target_kind": f.optional(f.choice(engine.TargetKind)), "target_id": _ID,
+        "customer_type_id": _ID, "tier_id": _ID, "currency": f.optional(f.currency), **_WINDOW_FIELDS,
+    },
+    frozenset({"name", "kind"}),
+    rule_loader.to_earn_rule,
+    references={"tier_id": Tier},
+)
+GIFT_RULE = RuleKind(
+    GiftRule,
+    {
+        "name": f.text(255), "threshold": f.decimal(), "currency": f.currency,
+        "variant_id": f.integer(minimum=1, maximum=2**63 - 1), "quantity": f.integer(minimum=1),
+        "requires_gift_eligibility": f.boolean, "priority": _RANK, **_AUDIENCE_FIELDS, **_WINDOW_FIELDS,
+    },
+    frozenset({"name", "threshold", "currency", "variant_id"}),
+    rule_loader.to_gift_rule,
+    references={"company_id": Company, "tier_id": Tier},
+)
+REFERRAL_PROGRAM = RuleKind(
+    ReferralProgram,
+    {
+        "discount_kind": f.choice(engine.DiscountKind), "discount_value": f.decimal(),
+        "referrer_points": f.integer(), "referee_min_spend": f.decimal(), "qualifying_min_amount": f.decimal(),
+        "max_rewards_per_referrer": f.optional(f.integer()), "period_days": f.optional(f.integer(minimum=1)),
+        "currency": f.optional(f.currency), "is_active": f.boolean,
+    },
+    frozenset({"discount_kind", "discount_value"}),
+    rule_loader.to_referral_terms,
+)
+NEXT_PURCHASE_RULE = RuleKind(
+    NextPurchaseRule,
+    {
+        "name": f.text(255), "min_amount": f.decimal(), "currency": f.currency,
+        "discount_kind": f.choice(engine.DiscountKind), "discount_value": f.decimal(),
+        "valid_days": f.integer(minimum=1), **_WINDOW_FIELDS,
+    },
+    frozenset({"name", "min_amount", "currency", "discount_kind", "discount_value", "valid_days"}),
+    rule_loader.to_next_purchase_rule,
+)
+
+
+# --- generic create / update / delete -------------------------------------------------------
+
+
+def _parse(kind: RuleKind, values: Mapping[str, Any], *, creating: bool) -> tuple[dict[str, Any], Problems]:
+    parsed: dict[str, Any] = {}
+    problems: Problems = []
+    for name, raw in values.items():
+        parser = kind.fields.get(name)
+        if parser is None:
+            problems.append((name, f"{name}: unknown field"))
+            continue
+        try:
+            parsed[name] = parser(raw)
+        except ValueError as exc:
+            problems.append((name, f"{name}: {exc}"))
+    if creating:
+        problems.extend((name, f"{name}: is required") for name in sorted(kind.required - values.keys()))
+    return parsed, problems
+
+
+def _check_row(kind: RuleKind, row: models.Model, parsed: Mapping[str, Any]) -> Problems:
+    """References, uniqueness and the engine's checks for a row with the parsed values set."""
+    problems: Problems = []
+    references = {**kind.references, "user_id": _user_model()} if "user_id" in kind.fields else kind.references
+    for name, target in references.items():
+        value = parsed.get(name)
+        if value is not None and not target.objects.filter(pk=value).exists():
+            problems.append((name, f"{name}: no {target._meta.verbose_name} with id {value}"))
+    for name in kind.unique:
+        others = kind.model.objects.filter(**{name: getattr(row, name)}).exclude(pk=row.pk)
+        if name in parsed and others.exists():
+            problems.append((name, f"{name}: {getattr(row, name)!r} is already used by another rule"))
+    if "audience_kind" in kind.fields:
+        problems.extend(_check_audience_columns(row))
+    if isinstance(row, ReferralProgram) and row.is_active:
+        if ReferralProgram.objects.filter(is_active=True).exclude(pk=row.pk).exists():
+            problems.append(("is_active", "is_active: another referral program is active; deactivate it first"))
+    try:
+        kind.to_engine(row)
+    except EngineError as exc:
+        problems.append((exc.field, exc.message))
+    return problems
+
+
+_AUDIENCE_COLUMNS = {
+    engine.AudienceKind.CUSTOMER_TYPE.value: "customer_type_id",
+    engine.AudienceKind.COMPANY.value: "company_id",
+    engine.AudienceKind.TIER.value: "tier_id",
+    engine.AudienceKind.CUSTOMER.value: "user_id",
+}
+
+
+def _check_audience_columns(row: Any) -> Problems:
+    """Only the audience kind's own target column may be set (the engine sees just that one)."""
+    wanted = _AUDIENCE_COLUMNS.get(row.audience_kind)
+    return [
+        (column, f"{column}: must be empty for audience kind {row.audience_kind}")
+        for column in _AUDIENCE_COLUMNS.values()
+        if column != wanted and getattr(row, column) is not None
+    ]
+
+
+def _raise(problems: Problems) -> None:
+    if problems:
+        raise InvalidInput("; ".join(message for _, message in problems), problems=problems)
+
+
+def _save(kind: RuleKind, row: Row, values: Mapping[str, Any], *, creating: bool, now: datetime | None) -> Row:
+    parsed, problems = _parse(kind, values, creating=creating)
+    for name, value in parsed.items():
+        setattr(row, name, value)
+    if not problems:
+        problems = _check_row(kind, row, parsed)
+    _raise(problems)
+    moment = now or timezone.now()
+    row.updated_at = moment  # type: ignore[attr-defined]
+    if creating:
+        row.created_at = moment  # type: ignore[attr-defined]
+    with transaction.atomic():
+        row.save()
+        bump_rules_version(now=moment)
+    return row
+
+
+def _get(kind: RuleKind, pk: int) -> Any:
+    row = kind.model.objects.filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"no {kind.model._meta.verbose_name} with id {pk}", field="id")
+    return row
+
+
+def _delete(kind: RuleKind, pk: int) -> None:
+    row = _get(kind, pk)
+    try:
+        with transaction.atomic():
+            row.delete()
+            bump_rules_version()
+    except ProtectedError as exc:
+        users = sorted({type(obj)._meta.verbose_name for obj in exc.protected_objects})
+        raise RuleInUse(
+            f"{kind.model._meta.verbose_name} {pk} is still used by: {', '.join(users)}; deactivate it instead"
+        ) from exc
+
+
+def create_tier(values: Mapping[str, Any], *, now: datetime | None = None) -> Tier:
+    """Create a tier from ``values`` (engine ``Tier`` field names plus slug and description)."""
+    return _save(TIER, Tier(), values, creating=True, now=now)
+
+
+def update_tier(tier_id: int, values: Mapping[str, Any], *, now: datetime | None = None) -> Tier:
+    """Change the given fields of a tier; the others keep their values."""
+    return _save(TIER, _get(TIER, tier_id), values, creating=False, now=now)
+
+
+def delete_tier(tier_id: int) -> None:
+    """Delete a tier; refused with ``RuleInUse`` while customers or rules refer to it."""
+    _delete(TIER, tier_id)
+
+
+def create_price_list(values: Mapping[str, Any], *, now: datetime | None = None) -> PriceList:
+    """Create a price list (no entries yet): name, currency, audience, channel, window, priority."""
+    return _save(PRICE_LIST, PriceList(), values, creating=True, now=now)
+
+
+def update_price_list(price_list_id: int, values: Mapping[str, Any], *, now: datetime | None = None) -> PriceList:
+    """Change the given fields of a price list."""
+    return _save(PRICE_LIST, _get(PRICE_LIST, price_list_id), values, creating=False, now=now)
+
+
+def delete_price_list(price_list_id: int) -> None:
+    """Delete a price list with its entries; refused while a tier uses it as its standing discount."""
+    _delete(PRICE_LIST, price_list_id)
+
+
+def create_earn_rule(values: Mapping[str, Any], *, now: datetime | None = None) -> EarnRule:
+    """Create an earn rule; ``kind`` decides which optional fields it needs (see docs/rules.md)."""
+    return _save(EARN_RULE, EarnRule(), values, creating=True, now=now)
+
+
+def update_earn_rule(rule_id: int, values: Mapping[str, Any], *, now: datetime | None = None) -> EarnRule:
+    """Change the given fields of an earn rule."""
+    return _save(EARN_RULE, _get(EARN_RULE, rule_id), values, creating=False, now=now)
+
+
+def delete_earn_rule(rule_id: int) -> None:
+    """Delete an earn rule."""
+    _delete(EARN_RULE, rule_id)
+
+
+def create_gift_rule(values: Mapping[str, Any], *, now: datetime | None = None) -> GiftRule:
+    """Create a gift rule: a free ``variant_id`` once the subtotal reaches ``threshold``."""
+    return _save(GIFT_RULE, GiftRule(), values, creating=True, now=now)
+
+
+def update_gift_rule(rule_id: int, values: Mapping[str, Any], *, now: datetime | None = None) -> GiftRule:
+    """Change the given fields of a gift rule."""
+    return _save(GIFT_RULE, _get(GIFT_RULE, rule_id), values, creating=False, now=now)
+
+
+def delete_gift_rule(rule_id: int) -> None:
+    """Delete a gift rule."""
+    _delete(GIFT_RULE, rule_id)
+
+
+def create_referral_program(values: Mapping[str, Any], *, now: datetime | None = None) -> ReferralProgram:
+    """Create the referral terms; refused while another program is active."""
+    return _save(REFERRAL_PROGRAM, ReferralProgram(), values, creating=True, now=now)
+
+
+def update_referral_program(
+    program_id: int, values: Mapping[str, Any], *, now: datetime | None = None
+) -> ReferralProgram:
+    """Change the given fields of the referral terms."""
+    return _save(REFERRAL_PROGRAM, _get(REFERRAL_PROGRAM, program_id), values, creating=False, now=now)
+
+
+def delete_referral_program(program_id: int) -> None:
+    """Delete referral terms (referrals already made keep their history)."""
+    _delete(REFERRAL_PROGRAM, program_id)
+
+
+def create_next_purchase_rule(values: Mapping[str, Any], *, now: datetime | None = None) -> NextPurchaseRule:
+    """Create a next-purchase rule: an order of ``min_amount`` earns a discount for ``valid_days``."""
+    return _save(NEXT_PURCHASE_RULE, NextPurchaseRule(), values, creating=True, now=now)
+
+
+def update_next_purchase_rule(
+    rule_id: int, values: Mapping[str, Any], *, now: datetime | None = None
+) -> NextPurchaseRule:
+    """Change the given fields of a next-purchase rule."""
+    return _save(NEXT_PURCHASE_RULE, _get(NEXT_PURCHASE_RULE, rule_id), values, creating=False, now=now)
+
+
+def delete_next_purchase_rule(rule_id: int) -> None:
+    """Delete a next-purchase rule (discounts it issued stay valid)."""
+    _delete(NEXT_PURCHASE_RULE, rule_id)
+
+
+# --- price-list entries and breaks ----------------------------------------------------------
+
+_ENTRY_FIELDS: dict[str, f.Parser] = {
+    "target_kind": f.choice(engine.TargetKind),
+    "target_id": f.optional(f.integer(minimum=0, maximum=2**63 - 1)),
+    "sku": f.optional(f.text(255)),
+}
+_BREAK_FIELDS: dict[str, f.Parser] = {
+    "min_quantity": f.integer(minimum=1),
+    "fixed_price": f.optional(f.decimal()),
+    "percent_off": f.optional(f.decimal(places=4)),
+}
+
+
+def _parse_breaks(raw: Any) -> tuple[list[dict[str, Any]], Problems]:
+    if not isinstance(raw, (list, tuple)) or not raw:
+        return [], [("breaks", "breaks: at least one price break is required")]
+    breaks: list[dict[str, Any]] = []
+    problems: Problems = []
+    for index, item in enumerate(raw):
+        prefix = f"breaks[{index}]"
+        if not isinstance(item, Mapping):
+            problems.append((prefix, f"{prefix}: must be an object"))
+            continue
+        parsed: dict[str, Any] = {}
+        for name, raw_value in item.items():
+            parser = _BREAK_FIELDS.get(name)
+            try:
+                if parser is None:
+                    raise ValueError("unknown field")
+                parsed[name] = parser(raw_value)
+            except ValueError as exc:
+                problems.append((f"{prefix}.{name}", f"{prefix}.{name}: {exc}"))
+        if "min_quantity" not in item:
+            problems.append((f"{prefix}.min_quantity", f"{prefix}.min_quantity: is required"))
+        elif not any(problem[0] and problem[0].startswith(prefix) for problem in problems):
+            try:
+                engine.PriceBreak(parsed["min_quantity"], parsed.get("fixed_price"), parsed.get("percent_off"))
+            except EngineError as exc:
+                problems.append((f"{prefix}.{exc.field}", f"{prefix}: {exc.message}"))
+        breaks.append(parsed)
+    return breaks, problems
+
+
+def _save_entry(row: PriceListEntry, values: Mapping[str, Any], *, creating: bool) -> PriceListEntry:
+    problems: Problems = []
+    for name, raw in values.items():
+        if name == "breaks":
+            continue
+        parser = _ENTRY_FIELDS.get(name)
+        try:
+            if parser is None:
+                raise ValueError("unknown field")
+            setattr(row, name, parser(raw))
+        except ValueError as exc:
+            problems.append((name, f"{name}: {exc}"))
+    if creating and "target_kind" not in values:
+        problems.append(("target_kind", "target_kind: is required"))
+    breaks: list[dict[str, Any]] | None = None
+    if "breaks" in values or creating:
+        breaks, break_problems = _parse_breaks(values.get("breaks"))
+        problems.extend(break_problems)
+    if not problems:
+        engine_breaks = breaks if breaks is not None else [
+            {"min_quantity": b.min_quantity, "fixed_price": b.fixed_price, "percent_off": b.percent_off}
+            for b in row.breaks.all()
+        ]
+        try:
+            rule_loader.to_entry(row, [PriceBreak(**item) for item in engine_breaks])
+        except EngineError as exc:
+            problems.append((exc.field, exc.message))
+        duplicate = PriceListEntry.objects.filter(
+            price_list_id=row.price_list_id, target_kind=row.target_kind, target_id=row.target_id
+        ).exclude(pk=row.pk)
+        if duplicate.exists():
+            problems.append(("target_id", "target_id: the price list already has an entry for this target"))
+    _raise(problems)
+    with transaction.atomic():
+        row.save()
+        if breaks is not None:
+            row.breaks.all().delete()
+            PriceBreak.objects.bulk_create(PriceBreak(entry=row, **item) for item in breaks)
+        PriceList.objects.filter(pk=row.price_list_id).update(updated_at=timezone.now())
+        bump_rules_version()
+    return row
+
+
+def create_price_list_entry(price_list_id: int, values: Mapping[str, Any]) -> PriceListEntry:
+    """Add an entry with its breaks: ``{"target_kind", "target_id", "sku", "breaks": [{...}]}``.
+
+    Each break is ``{"min_quantity": 10, "fixed_price": "9.50"}`` or ``{..., "percent_off": "5"}``.
+    """
+    price_list = _get(PRICE_LIST, price_list_id)
+    return _save_entry(PriceListEntry(price_list=price_list), values, creating=True)
+
+
+def update_price_list_entry(entry_id: int, values: Mapping[str, Any]) -> PriceListEntry:
+    """Change an entry; a given ``breaks`` list replaces all its breaks."""
+    row = PriceListEntry.objects.filter(pk=entry_id).first()
+    if row is None:
+        raise NotFound(f"no price list entry with id {entry_id}", field="id")
+    return _save_entry(row, values, creating=False)
+
+
+def delete_price_list_entry(entry_id: int) -> None:
+    """Delete an entry with its breaks."""
+    with transaction.atomic():
+        deleted, _ = PriceListEntry.objects.filter(pk=entry_id).delete()
+        if not deleted:
+            raise NotFound(f"no price list entry with id {entry_id}", field="id")
+        bump_rules_version()
+
+
+@dataclass(frozen=True)
+class PriceListImport:
+    """What an import did: entries created, entries whose breaks were replaced, breaks written."""
+
+    price_list_id: int
+    entries_created: int
+    entries_replaced: int
+    breaks_written: int
+
+
+def import_price_list_csv(
+    price_list_id: int,
+    csv_text: str,
+    *,
+    resolve_sku: Callable[[Collection[str]], Mapping[str, int]],
+) -> PriceListImport:
+    """Import price breaks from CSV into a price list; all or nothing.
+
+    One row per break: ``sku`` (or ``target_kind`` + ``target_id``), ``min_quantity``, and
+    ``fixed_price`` or ``percent_off``. Rows for one target form one entry, which replaces that
+    target's existing entry; other entries are kept. ``resolve_sku`` maps the SKUs (all at
+    once, one call) to variant ids. Every row is validated first; a bad row raises
+    ``InvalidInput`` whose problems name the row (``row 3.fixed_price``) and nothing is written.
+    """
+    _get(PRICE_LIST, price_list_id)
+    parsed: ParsedImport = parse_price_csv(csv_text, resolve_sku=resolve_sku)
+    _raise(parsed.problems)
+    with transaction.atomic():
+        existing = {
+            (row.target_kind, row.target_id): row
+            for row in PriceListEntry.objects.select_for_update().filter(price_list_id=price_list_id)
+        }
+        replaced = [existing[key].pk for key in parsed.entries if key in existing]
+        PriceBreak.objects.filter(entry_id__in=replaced).delete()
+        created = PriceListEntry.objects.bulk_create(
+            PriceListEntry(price_list_id=price_list_id, target_kind=kind, target_id=target_id, sku=entry.sku)
+            for (kind, target_id), entry in parsed.entries.items()
+            if (kind, target_id) not in existing
+        )
+        entry_ids = {(row.target_kind, row.target_id): row.pk for row in [*existing.values(), *created]}
+        breaks = PriceBreak.objects.bulk_create(
+            PriceBreak(entry_id=entry_ids[key], **item) for key, entry in parsed.entries.items() for item in entry.breaks
+        )
+        bump_rules_version()
+    return PriceListImport(price_list_id, len(created), len(replaced), len(breaks))
+
+
+# --- version stamp and compiled rules -------------------------------------------------------
+
+_BUMP_SQL = """
+INSERT INTO loyalty_rules_version (id, version, stamp, changed_at) VALUES (1, 1, %s, %s)
+ON CONFLICT (id) DO UPDATE SET version = loyalty_rules_version.version + 1,
+    stamp = EXCLUDED.stamp, changed_at = EXCLUDED.changed_at
+RETURNING version
+"""
+
+
+@dataclass(frozen=True)
+class RulesStamp:
+    """The rules' version: a counter for people, a fresh ``stamp`` per change for caches."""
+
+    version: int
+    stamp: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.version}.{self.stamp[:8]}"
+
+
+def bump_rules_version(*, now: datetime | None = None) -> int:
+    """Mark the rules as changed; call inside the transaction that changed them."""
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP_SQL, [uuid.uuid4(), now or timezone.now()])
+        return int(cursor.fetchone()[0])
+
+
+def get_rules_stamp() -> RulesStamp:
+    """The current stamp (one single-row query); ``0`` before any rule was ever written."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version, stamp FROM loyalty_rules_version WHERE id = 1")
+        row = cursor.fetchone()
+    return RulesStamp(0, "initial") if row is None else RulesStamp(int(row[0]), str(row[1]))
+
+
+_cache_lock = threading.Lock()
+# (alias, database name) -> (stamp, config, compiled); one entry per database the process uses.
+_compiled_cache: dict[tuple[str, str], tuple[str, ProgramConfig, CompiledRuleSet]] = {}
+
+
+def get_compiled_rules(config: ProgramConfig) -> CompiledRuleSet:
+    """The active rules compiled for the engine, rebuilt only when the stamp or config changed.
+
+    Costs one tiny query when nothing changed; a rebuild loads every rule with a constant number
+    of queries (prefetching entries and breaks). Inside a transaction that changed rules, the
+    transaction's own stamp is seen, so the caller quotes against its own changes; a rolled-back
+    stamp is never reused, so the cache cannot confuse it with a later committed one.
+    """
+    stamp = get_rules_stamp()
+    key = (connection.alias, str(connection.settings_dict["NAME"]))
+    cached = _compiled_cache.get(key)
+    if cached is not None and cached[0] == stamp.stamp and cached[1] == config:
+        return cached[2]
+    compiled = compile_rules(rule_loader.load_rule_set(stamp.label, config))
+    with _cache_lock:
+        _compiled_cache[key] = (stamp.stamp, config, compiled)
+    return compiled
+
+
+def forget_compiled_rules() -> None:
+    """Drop the per-process cache (tests that flush the database call it)."""
+    with _cache_lock:
+        _compiled_cache.clear()
+
+
+def get_price_list_entries(price_list_id: int) -> list[PriceListEntry]:
+    """The entries of a price list with their breaks (two queries)."""
+    _get(PRICE_LIST, price_list_id)
+    return list(PriceListEntry.objects.filter(price_list_id=price_list_id).prefetch_related("breaks"))
+
+
+__all__ = [
+    "PriceListImport", "RulesStamp", "bump_rules_version", "create_earn_rule", "create_gift_rule",
+    "create_next_purchase_rule", "create_price_list", "create_price_list_entry", "create_referral_program",
+    "create_tier", "delete_earn_rule", "delete_gift_rule", "delete_next_purchase_rule", "delete_price_list",
+    "delete_price_list_entry", "delete_referral_program", "delete_tier", "forget_compiled_rules",
+    "get_compiled_rules", "get_price_list_entries", "get_rules_stamp", "import_price_list_csv",
+    "update_earn_rule", "update_gift_rule", "update_next_purchase_rule", "update_price_list",
+    "update_price_list_entry", "update_referral_program", "update_tier",
+]
