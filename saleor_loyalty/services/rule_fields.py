@@ -15,7 +15,10 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+from ..exceptions import InvalidInput
+
 Parser = Callable[[Any], Any]
+Problems = list[tuple[str | None, str]]
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -137,3 +140,9 @@ def aware_datetime(raw: Any) -> datetime:
 
 def channel(raw: Any) -> str:
     return text(255)(raw)
+
+
+def raise_problems(problems: Problems) -> None:
+    """Raise one ``InvalidInput`` carrying every problem, if there is any."""
+    if problems:
+        raise InvalidInput("; ".join(message for _, message in problems), problems=problems)
