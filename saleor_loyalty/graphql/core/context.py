@@ -1,0 +1,58 @@
+"""The per-request context resolvers see as ``info.context``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from ..auth import LoyaltyPermission, Requestor
+from .errors import PermissionDenied
+
+
+@dataclass
+class LoyaltyContext:
+    """What one execution shares: who asks, the request, the loaders, and one clock reading.
+
+    ``request_time`` lets every field of one response see the same "now" (a balance and its
+    expiring points must agree). ``dataloaders`` is filled by ``core.dataloaders.DataLoader``.
+    """
+
+    request: HttpRequest | None
+    requestor: Requestor
+    request_time: datetime = field(default_factory=timezone.now)
+    dataloaders: dict[str, Any] = field(default_factory=dict)
+
+
+def get_requestor(info: Any) -> Requestor:
+    return info.context.requestor  # type: ignore[no-any-return]
+
+
+def require_any_permission(info: Any, *permissions: LoyaltyPermission) -> Requestor:
+    """The requestor, when it has one of ``permissions``; else ``PermissionDenied``."""
+    requestor = get_requestor(info)
+    if not requestor.has_any_perm(*permissions):
+        raise PermissionDenied(permissions=permissions)
+    return requestor
+
+
+def require_customer_access(info: Any, customer_id: int | None) -> int:
+    """The customer whose data the requestor asked for, when it may see it; else ``PermissionDenied``.
+
+    ``customer_id=None`` means "mine". A customer may see only their own data; staff and apps
+    with ``MANAGE_USERS`` may see anyone's. Apps have no data of their own, so they must name
+    the customer.
+    """
+    requestor = get_requestor(info)
+    if customer_id is None:
+        if requestor.user_id is None:
+            if requestor.is_app:
+                raise PermissionDenied("Apps must pass the customer's ID.")
+            raise PermissionDenied("You must be signed in to see your loyalty account.")
+        return requestor.user_id
+    if customer_id == requestor.user_id or requestor.has_perm(LoyaltyPermission.MANAGE_USERS):
+        return customer_id
+    raise PermissionDenied(permissions=(LoyaltyPermission.MANAGE_USERS,))

@@ -1,0 +1,43 @@
+"""The plugin's graphene-2 schema, assembled from the query and mutation classes of each module.
+
+Adding an operation: write the query class (``queries/<noun>.py``, a ``graphene.ObjectType``
+with fields and resolvers) or the mutation (``mutations/<noun>_<verb>.py``, a
+``core.mutations.BaseMutation``), then list it below. Nothing else registers anything.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import graphene
+
+from .queries.viewer import ViewerQueries
+
+QUERIES: tuple[type[graphene.ObjectType], ...] = (ViewerQueries,)
+
+# Root mutation field name -> mutation class, in the order the schema lists them.
+MUTATIONS: dict[str, type[graphene.Mutation]] = {}
+
+
+def build_schema(
+    queries: Sequence[type[graphene.ObjectType]] = QUERIES,
+    mutations: dict[str, type[graphene.Mutation]] | None = None,
+) -> graphene.Schema:
+    """A schema of ``queries`` (merged into one ``Query`` type) and ``mutations``.
+
+    Tests pass their own lists to try the machinery on operations the API does not have.
+    """
+    mutations = MUTATIONS if mutations is None else mutations
+    query_type = type("Query", (*queries, graphene.ObjectType), {})
+    mutation_type = None
+    if mutations:
+        fields = {name: mutation.Field() for name, mutation in mutations.items()}
+        mutation_type = type("Mutation", (graphene.ObjectType,), fields)
+    return graphene.Schema(query=query_type, mutation=mutation_type, auto_camelcase=True)
+
+
+@functools.cache
+def get_schema() -> graphene.Schema:
+    """The API's schema, built once per process on first use."""
+    return build_schema()

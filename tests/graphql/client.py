@@ -1,0 +1,53 @@
+"""A test client for the GraphQL API, going through the real URL and view, and response helpers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+
+from saleor_loyalty.graphql.auth import create_access_token
+
+API_URL = "/graphql/"
+
+
+class ApiClient:
+    """Posts GraphQL to ``/graphql/`` as ``user`` (anonymous when None), like Saleor's fixtures."""
+
+    def __init__(self, user: Any | None = None, *, token: str | None = None) -> None:
+        self.user = user
+        self.token = token if token is not None else (create_access_token(user) if user else None)
+        self.client = Client()
+
+    def post_graphql(self, query: str, variables: dict[str, Any] | None = None, **extra: Any) -> Any:
+        body = {"query": query, "variables": variables or {}}
+        return self.post_json(body, **extra)
+
+    def post_json(self, body: Any, **extra: Any) -> Any:
+        return self.post_raw(json.dumps(body), **extra)
+
+    def post_raw(self, data: str | bytes, *, content_type: str = "application/json", **extra: Any) -> Any:
+        if self.token is not None:
+            extra.setdefault("HTTP_AUTHORIZATION", f"Bearer {self.token}")
+        return self.client.post(API_URL, data=data, content_type=content_type, **extra)
+
+
+def get_graphql_content(response: Any) -> dict[str, Any]:
+    """The JSON of a response that ran without any error (top-level or in a payload)."""
+    assert response.status_code == 200, response.content
+    content = json.loads(response.content)
+    assert "errors" not in content, content["errors"]
+    return content  # type: ignore[no-any-return]
+
+
+def get_graphql_errors(response: Any, *, status: int = 200) -> list[dict[str, Any]]:
+    """The top-level ``errors`` of a response with the given status."""
+    assert response.status_code == status, response.content
+    content = json.loads(response.content)
+    assert content.get("errors"), content
+    return content["errors"]  # type: ignore[no-any-return]
+
+
+def error_codes(errors: list[dict[str, Any]]) -> list[str]:
+    return [error["extensions"]["exception"]["code"] for error in errors]
