@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.test import Client
+from django.test import Client, RequestFactory
+from graphql import GraphQLSchema
 
-from saleor_loyalty.graphql.auth import create_access_token
+from saleor_loyalty.graphql.auth import SignedTokenBackend, create_access_token
+from saleor_loyalty.graphql.view import graphql_view
 
 API_URL = "/graphql/"
 
@@ -51,3 +53,14 @@ def get_graphql_errors(response: Any, *, status: int = 200) -> list[dict[str, An
 
 def error_codes(errors: list[dict[str, Any]]) -> list[str]:
     return [error["extensions"]["exception"]["code"] for error in errors]
+
+
+def run_with_schema(
+    schema: GraphQLSchema, query: str, variables: Any = None, *, token: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    """Run ``query`` through the view with a schema of the test's own making; (status, JSON)."""
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    body = {"query": query, "variables": variables}
+    request = RequestFactory().post(API_URL, data=json.dumps(body), content_type="application/json", **headers)
+    response = graphql_view(request, auth_backend=SignedTokenBackend(), schema=schema)
+    return response.status_code, json.loads(response.content)

@@ -10,17 +10,15 @@ from typing import Any
 import graphene
 import pytest
 from django.core import signing
-from django.test import RequestFactory
 from graphql.utils.introspection_query import introspection_query
 
 from saleor_loyalty.exceptions import NotFound
 from saleor_loyalty.graphql import view as view_module
-from saleor_loyalty.graphql.auth import LoyaltyPermission, SignedTokenBackend, create_access_token
+from saleor_loyalty.graphql.auth import LoyaltyPermission, create_access_token
 from saleor_loyalty.graphql.core.limits import MAX_DEPTH, MAX_FIELDS
 from saleor_loyalty.graphql.schema import QUERIES, build_schema
-from saleor_loyalty.graphql.view import graphql_view
 
-from .client import ApiClient, error_codes, get_graphql_content, get_graphql_errors
+from .client import ApiClient, error_codes, get_graphql_content, get_graphql_errors, run_with_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -222,12 +220,7 @@ class Boom(graphene.ObjectType):
 
 
 def _run(query: str, variables: Any = None, *, token: str | None = None) -> tuple[int, dict[str, Any]]:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    body = {"query": query, "variables": variables}
-    request = RequestFactory().post("/graphql/", data=json.dumps(body), content_type="application/json", **headers)
-    schema = build_schema(queries=(*QUERIES, Boom))
-    response = graphql_view(request, auth_backend=SignedTokenBackend(), schema=schema)
-    return response.status_code, json.loads(response.content)
+    return run_with_schema(build_schema(queries=(*QUERIES, Boom)), query, variables, token=token)
 
 
 def test_unexpected_exception_is_logged_and_hidden(caplog: pytest.LogCaptureFixture) -> None:

@@ -99,8 +99,8 @@ def create_connection_slice(
 
     Costs one query for the page and, only when ``totalCount`` is selected, one count.
     """
-    size = validate_page_args(args, info.field_name)
     fields, descending = _parse_ordering(ordering)
+    size = validate_page_args(args, info.field_name)
     backwards = args.get("last") is not None
     cursor = args.get("before") if backwards else args.get("after")
 
