@@ -1,0 +1,120 @@
+"""Tier use cases: a customer's qualifying figures from the order records, and re-evaluation.
+
+Figures come from ``OrderRecord`` with one aggregate query, whatever the number of tiers and
+orders: spend (goods paid less refunds), order count and points earned over each rolling
+window the tiers use. Only paid orders count (a fully refunded or cancelled order does not).
+Amounts are summed as recorded, in every currency: a program that sells in several currencies
+should give its spend tiers thresholds in the main one (docs/rules.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from ..config import ProgramConfig
+from ..engine.compiled import required_stats
+from ..engine.rules import TierMetric
+from ..engine.tiers import select_tier
+from ..engine.values import CustomerStats, StatKey, TierChange, TierDecision
+from ..models import CustomerLoyalty, OrderRecord, OrderStatus, Tier, TierChangeRecord
+from .customers import fetch_customer, get_or_create_state
+from .rule_version import get_compiled_rules
+
+_MONEY = DecimalField(max_digits=20, decimal_places=3)
+_ZERO = Value(Decimal(0), output_field=_MONEY)
+
+
+def _aggregate_for(key: StatKey, now: datetime) -> tuple[str, object]:
+    """The SQL aggregate of one figure, restricted to the key's rolling window."""
+    window = Q() if key.window_days is None else Q(placed_at__gte=now - timedelta(days=key.window_days))
+    name = f"{key.metric.value}_{key.window_days or 'all'}"
+    if key.metric is TierMetric.SPEND:
+        net = Greatest(F("goods_total") - F("refunded_amount"), _ZERO, output_field=_MONEY)
+        return name, Coalesce(Sum(net, filter=window), _ZERO, output_field=_MONEY)
+    if key.metric is TierMetric.ORDERS:
+        return name, Count("id", filter=window)
+    return name, Coalesce(Sum("points_earned", filter=window), 0)
+
+
+def get_customer_stats(user_id: int, keys: Sequence[StatKey], *, now: datetime) -> CustomerStats:
+    """The figures ``keys`` name for one customer, in one query; tenure from the shop's sign-up date."""
+    aggregates = dict(_aggregate_for(key, now) for key in keys)
+    row: dict[str, object] = {}
+    if aggregates:
+        row = OrderRecord.objects.filter(user_id=user_id, status=OrderStatus.PAID, placed_at__lte=now).aggregate(
+            **aggregates
+        )
+    values = {(key.metric, key.window_days): Decimal(str(row[_aggregate_for(key, now)[0]])) for key in keys}
+    customer = fetch_customer(user_id)
+    return CustomerStats.from_mapping(values, signed_up_on=customer.date_joined.date())
+
+
+def reevaluate_tier(user_id: int, *, config: ProgramConfig, now: datetime | None = None) -> TierDecision:
+    """Decide the customer's tier now and store it; a change is kept in the tier history.
+
+    Moving up is immediate; moving down waits for the held tier's grace days, counted from the
+    first evaluation that found the customer below it (``below_since``, stored here). With tiers
+    switched off nothing changes. Runs under the customer's row lock, so two evaluations of
+    one customer never both record a change.
+    """
+    now = now or timezone.now()
+    rules = get_compiled_rules(config)
+    tiers = rules.tiers_by_rank
+    stats = get_customer_stats(user_id, required_stats(tiers), now=now)
+    with transaction.atomic():
+        state = get_or_create_state(user_id, lock=True)
+        current = state.tier_id if state.tier_id in rules.tiers_by_id else None
+        decision = select_tier(
+            stats, tiers, current_tier_id=current, below_since=state.below_since, today=now.date()
+        )
+        if not rules.terms.tiers_enabled:
+            return decision
+        changed = decision.change in (TierChange.UPGRADE, TierChange.DOWNGRADE) or (
+            decision.tier_id != state.tier_id
+        )
+        if changed:
+            _record_change(user_id, state.tier_id, decision, now=now)
+            state.tier_id = decision.tier_id
+            state.tier_since = now if decision.tier_id is not None else None
+        state.below_since = decision.below_since if decision.tier_id is not None else None
+        state.updated_at = now
+        state.save(update_fields=["tier", "tier_since", "below_since", "updated_at"])
+    return decision
+
+
+def _record_change(user_id: int, from_tier_id: int | None, decision: TierDecision, *, now: datetime) -> None:
+    names = dict(Tier.objects.filter(pk__in=[from_tier_id, decision.tier_id]).values_list("id", "name"))
+    from_rank = Tier.objects.filter(pk=from_tier_id).values_list("rank", flat=True).first()
+    to_rank = Tier.objects.filter(pk=decision.tier_id).values_list("rank", flat=True).first()
+    if decision.change in (TierChange.UPGRADE, TierChange.DOWNGRADE):
+        change = decision.change.value
+    else:
+        # The held tier vanished from the rules (deactivated): moving to a tier or to none.
+        change = "upgrade" if to_rank is not None and (from_rank is None or to_rank > from_rank) else "downgrade"
+    TierChangeRecord.objects.create(
+        user_id=user_id,
+        from_tier_id=from_tier_id,
+        to_tier_id=decision.tier_id,
+        from_tier_name=names.get(from_tier_id, ""),
+        to_tier_name=names.get(decision.tier_id, ""),
+        change=change,
+        reason=decision.reason,
+        changed_at=now,
+    )
+
+
+def get_tier_history(user_id: int, *, limit: int = 20) -> list[TierChangeRecord]:
+    """The customer's tier changes, newest first."""
+    return list(TierChangeRecord.objects.filter(user_id=user_id)[:limit])
+
+
+def get_customers_in_tier(tier_id: int) -> list[int]:
+    """User ids of the customers who hold ``tier_id`` (for staff lists and bulk re-evaluation)."""
+    return list(CustomerLoyalty.objects.filter(tier_id=tier_id).values_list("user_id", flat=True))

@@ -1,0 +1,110 @@
+"""The port to the shop platform: what the services need from Saleor (or the demo), as a Protocol.
+
+The services never import Saleor. They ask the registered shop for checkouts, variants and
+customers as plain frozen views, and ask it to attach or detach a discount code on a checkout.
+The Saleor plugin registers its adapter when it loads (``set_shop``), the demo registers its own
+at start, and tests register an in-memory fake. Saleor objects are plain values here: a
+checkout token and order id as text, variant/product/category/customer-type ids as ints, the
+channel as its slug.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+from .engine.values import Cart
+from .exceptions import ShopNotConfigured
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutView:
+    """A checkout as the program sees it.
+
+    ``cart`` excludes gift lines the plugin added; its ``order_discount`` is the money the
+    attached voucher takes off (``voucher_code``, at most one: Saleor allows one per checkout).
+    """
+
+    token: str
+    cart: Cart
+    user_id: int | None
+    email: str | None
+    voucher_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VariantView:
+    """A variant's catalogue facts in a channel: its base unit price before any loyalty price."""
+
+    variant_id: int
+    product_id: int
+    category_ids: tuple[int, ...]
+    sku: str | None
+    name: str
+    base_price: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerView:
+    """A customer's facts from the shop. ``orders_count`` is every order the shop knows of."""
+
+    user_id: int
+    email: str
+    customer_type_id: int | None
+    date_joined: datetime
+    birthday: date | None
+    orders_count: int
+
+
+@runtime_checkable
+class Shop(Protocol):
+    """What the shop platform offers the program."""
+
+    def fetch_checkout(self, token: str) -> CheckoutView | None:
+        """The checkout with ``token``, or None when there is none."""
+        ...
+
+    def fetch_variants(self, channel: str, variant_ids: Collection[int]) -> dict[int, VariantView]:
+        """The variants sold in ``channel`` among ``variant_ids`` (unknown ids are left out)."""
+        ...
+
+    def fetch_customer(self, user_id: int) -> CustomerView | None:
+        """The customer with ``user_id``, or None when there is none."""
+        ...
+
+    def attach_discount(self, token: str, *, code: str, amount: Decimal, currency: str) -> None:
+        """Attach a single-use discount ``code`` worth ``amount`` to the checkout (replacing its voucher)."""
+        ...
+
+    def detach_discount(self, token: str, code: str) -> None:
+        """Remove ``code`` from the checkout if it is attached; no error when it is not."""
+        ...
+
+
+_lock = threading.Lock()
+_shop: Shop | None = None
+
+
+def set_shop(shop: Shop | None) -> None:
+    """Register the process's shop adapter (None unregisters it, for tests)."""
+    global _shop
+    if shop is not None and not isinstance(shop, Shop):
+        raise TypeError(f"{type(shop).__name__} does not implement the Shop protocol")
+    with _lock:
+        _shop = shop
+
+
+def get_shop() -> Shop:
+    """The registered shop adapter; raises ``ShopNotConfigured`` when none was registered."""
+    shop = _shop
+    if shop is None:
+        raise ShopNotConfigured(
+            "no shop adapter is registered: the Saleor plugin registers one when it loads, the demo "
+            "at start; call saleor_loyalty.shop.set_shop(...) first"
+        )
+    return shop
