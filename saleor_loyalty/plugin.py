@@ -1,0 +1,162 @@
+"""The Saleor entry point: ``LoyaltyPlugin``, a global plugin with thin hooks.
+
+Every hook is guard -> delegate -> return ``previous_value``. The work lives in
+``saleor_loyalty.saleor`` (adapter) and ``saleor_loyalty.services`` (use cases). Only
+``preprocess_order_creation`` may raise into Saleor (a ``ValidationError`` that blocks the
+order); every other hook logs the failure and carries on, so a loyalty problem never breaks a
+shopper's mutation. ``docs/hooks.md`` lists each hook, what it does and its status in 3.23.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotFound
+from saleor.plugins.base_plugin import BasePlugin
+
+from .config import ProgramConfig, parse_program_config
+from .exceptions import InvalidInput
+from .saleor import configuration
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+    from saleor.account.models import User
+    from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
+    from saleor.checkout.models import Checkout
+    from saleor.order.models import Order
+    from saleor.plugins.models import PluginConfiguration
+
+logger = logging.getLogger(__name__)
+
+
+class LoyaltyPlugin(BasePlugin):
+    PLUGIN_ID = "saleor.loyalty"
+    PLUGIN_NAME = "Loyalty"
+    PLUGIN_DESCRIPTION = "Tier and volume prices, points, free products, referrals and VIP tiers."
+    CONFIGURATION_PER_CHANNEL = False
+    DEFAULT_ACTIVE = True
+    CONFIG_STRUCTURE = configuration.CONFIG_STRUCTURE
+    DEFAULT_CONFIGURATION = configuration.DEFAULT_CONFIGURATION
+
+    @cached_property
+    def program_config(self) -> ProgramConfig:
+        """The configuration, parsed once per plugin instance (Saleor builds one per manager)."""
+        try:
+            return parse_program_config(self.configuration)
+        except InvalidInput:
+            # pluginUpdate refuses bad values; a row written around it falls back to defaults.
+            logger.exception("Invalid loyalty configuration; using the defaults")
+            return ProgramConfig()
+
+    @classmethod
+    def validate_plugin_configuration(cls, plugin_configuration: PluginConfiguration, **kwargs: Any) -> None:
+        problems = configuration.get_configuration_problems(plugin_configuration.configuration)
+        if problems:
+            raise ValidationError({name: ValidationError(message, code="invalid") for name, message in problems.items()})
+
+    # --- checkout -------------------------------------------------------------------------
+
+    def checkout_created(self, checkout: Checkout, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._sync_checkout(checkout)
+        return previous_value
+
+    def checkout_updated(self, checkout: Checkout, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._sync_checkout(checkout)
+        return previous_value
+
+    def _sync_checkout(self, checkout: Checkout) -> None:
+        from .saleor.checkout import sync_checkout
+        from .saleor.quoting import quote_checkout
+
+        config = self.program_config
+        try:
+            sync_checkout(checkout, config, quote_cart=lambda info, cart: quote_checkout(info, cart, config))
+        except Exception:
+            logger.exception("Loyalty could not update checkout %s", checkout.pk)
+
+    def preprocess_order_creation(
+        self, checkout_info: CheckoutInfo, lines: list[CheckoutLineInfo] | None, previous_value: Any
+    ) -> Any:
+        if not self.active:
+            return previous_value
+        from .saleor.orders import check_checkout_before_order
+
+        check_checkout_before_order(checkout_info, self.program_config)  # raises ValidationError
+        return previous_value
+
+    # --- orders ---------------------------------------------------------------------------
+
+    def _order_event(self, event: str, order: Order) -> None:
+        from .saleor.orders import handle_order_event
+
+        try:
+            handle_order_event(event, order, self.program_config)
+        except Exception:
+            logger.exception("Loyalty could not handle %s for order %s", event, order.pk)
+
+    def order_created(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._order_event("order_created", order)
+        return previous_value
+
+    def order_confirmed(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._order_event("order_confirmed", order)
+        return previous_value
+
+    def order_paid(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._order_event("order_paid", order)
+        return previous_value
+
+    def order_fully_paid(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._order_event("order_fully_paid", order)
+        return previous_value
+
+    def order_fulfilled(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._order_event("order_fulfilled", order)
+        return previous_value
+
+    def order_cancelled(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._order_event("order_cancelled", order)
+        return previous_value
+
+    def order_refunded(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._order_event("order_refunded", order)
+        return previous_value
+
+    def order_fully_refunded(self, order: Order, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._order_event("order_refunded", order)  # same cumulative computation
+        return previous_value
+
+    # --- customers ------------------------------------------------------------------------
+
+    def customer_created(self, customer: User, previous_value: Any) -> Any:
+        if not self.active:
+            return previous_value
+        from .saleor.customers import handle_customer_created
+
+        try:
+            handle_customer_created(customer, self.program_config)
+        except Exception:
+            logger.exception("Loyalty could not set up customer %s", customer.pk)
+        return previous_value
+
+    # --- the plugin's own API -------------------------------------------------------------
+
+    def webhook(self, request: HttpRequest, path: str, previous_value: Any) -> HttpResponse:
+        if not self.active:
+            return previous_value
+        from .saleor.webhook import handle_request
+
+        return handle_request(request, path, self.program_config) or HttpResponseNotFound()

@@ -1,0 +1,52 @@
+"""The plugin's Dashboard form, built from ``ProgramConfig`` so the two never drift apart."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from ..config import CreditEvent, ProgramConfig, config_as_items, parse_program_config
+from ..exceptions import InvalidInput
+
+# Saleor's ``ConfigurationTypeField`` values; spelled out so this module imports nothing of Saleor.
+STRING = "String"
+BOOLEAN = "Boolean"
+
+HELP_TEXTS: dict[str, str] = {
+    "tier_prices_enabled": "Apply price lists (customer-type, company, tier and volume prices) to checkout lines.",
+    "points_enabled": "Earn and redeem points.",
+    "gifts_enabled": "Add free products when a checkout qualifies for a gift rule.",
+    "referrals_enabled": "Run the referral program (first-order discount and referrer reward).",
+    "tiers_enabled": "Evaluate VIP tiers and apply their benefits.",
+    "points_per_unit": "Points earned per currency unit paid for goods (1 = one point per 1.00).",
+    "point_value": "What one point is worth when redeemed, in the order's currency (0.01 = 100 points per 1.00).",
+    "pending_days": "Earned points stay pending this many days (the return window).",
+    "expiry_days": "Points expire this many days after they were earned; 0 means never.",
+    "redeem_min_points": "The fewest points a customer may redeem at once.",
+    "redeem_max_share": "At most this share (0 to 1) of the goods total may be paid with points.",
+    "hold_minutes": "Points held for an abandoned checkout are released after this many minutes.",
+    "credit_event": "The order event that credits points: " + ", ".join(e.value for e in CreditEvent) + ".",
+    "include_shipping_in_earn": "Count shipping towards earned points.",
+    "gift_stacking": "Let several gift rules apply to one checkout (otherwise only the best one).",
+    "referral_link_base": "The storefront page a referral link points to; the code is appended as ?ref=<code>.",
+}
+
+DEFAULT_CONFIGURATION: list[dict[str, Any]] = config_as_items(ProgramConfig())
+
+CONFIG_STRUCTURE: dict[str, dict[str, str]] = {
+    field.name: {
+        "type": BOOLEAN if isinstance(getattr(ProgramConfig(), field.name), bool) else STRING,
+        "help_text": HELP_TEXTS.get(field.name, ""),
+        "label": field.name.replace("_", " ").capitalize(),
+    }
+    for field in fields(ProgramConfig)
+}
+
+
+def get_configuration_problems(items: list[dict[str, Any]]) -> dict[str, str]:
+    """Every bad field of a plugin configuration, by field name; empty when it parses."""
+    try:
+        parse_program_config(items)
+    except InvalidInput as exc:
+        return {name or "configuration": message for name, message in exc.problems}
+    return {}
