@@ -41,6 +41,12 @@ class LoyaltyPlugin(BasePlugin):
     CONFIG_STRUCTURE = configuration.CONFIG_STRUCTURE
     DEFAULT_CONFIGURATION = configuration.DEFAULT_CONFIGURATION
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .saleor.shop import register
+
+        register()  # the services reach Saleor through the shop port
+
     @cached_property
     def program_config(self) -> ProgramConfig:
         """The configuration, parsed once per plugin instance (Saleor builds one per manager)."""
@@ -71,11 +77,9 @@ class LoyaltyPlugin(BasePlugin):
 
     def _sync_checkout(self, checkout: Checkout) -> None:
         from .saleor.checkout import sync_checkout
-        from .saleor.quoting import quote_checkout
 
-        config = self.program_config
         try:
-            sync_checkout(checkout, config, quote_cart=lambda info, cart: quote_checkout(info, cart, config))
+            sync_checkout(checkout, self.program_config)
         except Exception:
             logger.exception("Loyalty could not update checkout %s", checkout.pk)
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import ProgramConfig
 from ..engine.money import quantize
 from ..engine.values import GiftLine, Quote
+from .quoting import quote_loaded_checkout
 from .mappers import GIFT_METADATA_KEY, GIFT_QUANTITY_KEY, REASON_PREFIX, is_gift_line, is_loyalty_override, to_cart
 
 if TYPE_CHECKING:
@@ -61,11 +62,8 @@ def load_checkout(checkout: Checkout) -> tuple[CheckoutInfo, list[CheckoutLineIn
     return fetch_checkout_info(checkout, lines, manager), lines, manager
 
 
-def sync_checkout(checkout: Checkout, config: ProgramConfig, *, quote_cart: Any) -> SyncResult:
-    """Bring the checkout's loyalty prices and gift lines in line with a fresh quote.
-
-    ``quote_cart(checkout_info, cart) -> Quote`` is the plugin's door to the services.
-    """
+def sync_checkout(checkout: Checkout, config: ProgramConfig) -> SyncResult:
+    """Bring the checkout's loyalty prices and gift lines in line with a fresh quote."""
     from saleor.checkout.utils import invalidate_checkout
 
     checkout_info, lines, manager = load_checkout(checkout)
@@ -76,7 +74,7 @@ def sync_checkout(checkout: Checkout, config: ProgramConfig, *, quote_cart: Any)
     has_ours = any(is_loyalty_override(info.line) or is_gift_line(info.line) for info in lines)
     if not cart.lines and not has_ours:
         return SyncResult(lines_split=split)
-    quote: Quote = quote_cart(checkout_info, cart)
+    quote: Quote = quote_loaded_checkout(checkout_info, lines, config)
     prices_changed = apply_line_prices(lines, quote, currency=cart.currency)
     added, changed, removed = apply_gift_lines(checkout, lines, quote.gift_lines if config.gifts_enabled else ())
     result = SyncResult(prices_changed, added, changed, removed, split)

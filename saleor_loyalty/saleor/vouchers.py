@@ -1,0 +1,70 @@
+"""The plugin's own vouchers: single-use, fixed-amount, one channel, attached to one checkout.
+
+Saleor's voucher knows usage limits and single use but not "owned by customer X" nor "only a
+first order": ``orders.check_checkout_before_order`` checks those in
+``preprocess_order_creation``. Our vouchers are recognised by their metadata key.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+VOUCHER_METADATA_KEY = "loyalty.code"
+
+
+def is_loyalty_voucher(voucher: Any) -> bool:
+    return voucher is not None and VOUCHER_METADATA_KEY in (voucher.metadata or {})
+
+
+def create_voucher(code: str, *, amount: Decimal, currency: str, channel: Any, name: str) -> tuple[Any, Any]:
+    """A single-use fixed voucher for ``amount`` in ``channel`` (or the existing one for ``code``)."""
+    from saleor.discount import DiscountValueType, VoucherType
+    from saleor.discount.models import Voucher, VoucherChannelListing, VoucherCode
+
+    existing = VoucherCode.objects.select_related("voucher").filter(code=code).first()
+    if existing is not None:
+        voucher = existing.voucher
+        VoucherChannelListing.objects.update_or_create(
+            voucher=voucher, channel=channel, defaults={"discount_value": amount, "currency": currency})
+        if not existing.is_active:
+            existing.is_active = True
+            existing.save(update_fields=["is_active"])
+        return voucher, existing
+    voucher = Voucher.objects.create(
+        name=name, type=VoucherType.ENTIRE_ORDER, discount_value_type=DiscountValueType.FIXED,
+        usage_limit=1, single_use=True, metadata={VOUCHER_METADATA_KEY: code},
+    )
+    voucher_code = VoucherCode.objects.create(voucher=voucher, code=code)
+    VoucherChannelListing.objects.create(voucher=voucher, channel=channel, discount_value=amount, currency=currency)
+    return voucher, voucher_code
+
+
+def attach_voucher(token: str, *, code: str, amount: Decimal, currency: str, name: str = "Loyalty discount") -> None:
+    """Create (or refresh) the voucher for ``code`` and attach it to the checkout."""
+    from saleor.checkout.models import Checkout
+    from saleor.checkout.utils import add_voucher_to_checkout, invalidate_checkout
+
+    from .checkout import load_checkout
+
+    checkout = Checkout.objects.select_related("channel").get(token=token)
+    voucher, voucher_code = create_voucher(code, amount=amount, currency=currency, channel=checkout.channel, name=name)
+    checkout_info, lines, manager = load_checkout(checkout)
+    add_voucher_to_checkout(manager, checkout_info, lines, voucher, voucher_code)
+    invalidate_checkout(checkout_info, lines, manager, save=True)
+
+
+def detach_voucher(token: str, code: str) -> None:
+    """Remove ``code`` from the checkout when attached, and switch the code off."""
+    from saleor.checkout.models import Checkout
+    from saleor.checkout.utils import invalidate_checkout, remove_voucher_from_checkout
+    from saleor.discount.models import VoucherCode
+
+    from .checkout import load_checkout
+
+    checkout = Checkout.objects.filter(token=token).first()
+    if checkout is not None and checkout.voucher_code == code:
+        remove_voucher_from_checkout(checkout)
+        checkout_info, lines, manager = load_checkout(checkout)
+        invalidate_checkout(checkout_info, lines, manager, save=True)
+    VoucherCode.objects.filter(code=code, voucher__metadata__has_key=VOUCHER_METADATA_KEY).update(is_active=False)
