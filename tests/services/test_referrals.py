@@ -1,0 +1,215 @@
+"""Referrals: codes, sign-up attribution and self-referral, the first-order discount, the reward."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from saleor_loyalty.config import ProgramConfig
+from saleor_loyalty.exceptions import ReferralRefused
+from saleor_loyalty.models import CodeKind, CodeStatus, DiscountCode, Referral, ReferralStatus
+from saleor_loyalty.services import orders, points, referrals, rules
+
+from .fakes import FakeShop
+from .helpers import make_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program() -> Any:
+    return rules.create_referral_program(
+        {"discount_kind": "percent", "discount_value": "10", "referrer_points": 500, "currency": "EUR",
+         "referee_min_spend": "50", "qualifying_min_amount": "30", "max_rewards_per_referrer": 2, "period_days": 30}
+    )
+
+
+@pytest.fixture
+def referrer(create_user: Any, shop: FakeShop, db: None) -> Any:
+    user = create_user(email="ann.smith@gmail.com")
+    shop.add_customer(user)
+    return user
+
+
+@pytest.fixture
+def make_referee(create_user: Any, shop: FakeShop) -> Any:
+    def make(email: str, *, orders_count: int = 0) -> Any:
+        user = create_user(email=email)
+        shop.add_customer(user, orders_count=orders_count)
+        return user
+
+    return make
+
+
+def _points(user: Any) -> points.Balance:
+    return points.get_balance(points.Owner.customer(user.pk))
+
+
+def test_referral_code_is_made_once_with_a_link(referrer: Any):
+    config = ProgramConfig(referral_link_base="https://shop.example/join")
+    first = referrals.create_referral_code(referrer.pk, config=config)
+    again = referrals.create_referral_code(referrer.pk)
+    assert first.code == again.code and first.code.startswith("REF-")
+    assert first.link == f"https://shop.example/join?ref={first.code}"
+
+
+def test_signup_with_a_code_is_recorded_and_gets_the_signup_bonus(
+    program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
+):
+    # given
+    rules.create_earn_rule({"name": "Welcome", "kind": "signup_bonus", "points": 100})
+    code = referrals.create_referral_code(referrer.pk).code
+    referee = make_referee("bob@example.com")
+
+    # when
+    info = referrals.attribute_signup(referee.pk, code.lower(), config=config, now=now)
+
+    # then
+    assert (info.referrer_id, info.referee_id, info.status) == (referrer.pk, referee.pk, ReferralStatus.REGISTERED)
+    assert _points(referee).available == 100
+    assert referrals.get_referral_counts(referrer.pk).by_status == {"registered": 1}
+
+
+@pytest.mark.parametrize(
+    ("email", "orders_count", "reason"),
+    [
+        ("Ann.Smith@gmail.com", 0, "same_email"),
+        ("annsmith+shop@googlemail.com", 0, "same_normalized_email"),
+        ("carol@example.com", 2, "not_first_order"),
+    ],
+)
+def test_self_referral_and_returning_customers_are_refused(
+    program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime, email: str, orders_count: int, reason: str
+):
+    code = referrals.create_referral_code(referrer.pk).code
+    referee = make_referee(email, orders_count=orders_count)
+    with pytest.raises(ReferralRefused) as exc:
+        referrals.attribute_signup(referee.pk, code, config=config, now=now)
+    assert exc.value.reason == reason
+    assert not Referral.objects.exists()
+
+
+def test_own_code_unknown_code_and_second_referral_are_refused(
+    program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
+):
+    code = referrals.create_referral_code(referrer.pk).code
+    with pytest.raises(ReferralRefused, match="same_user"):
+        referrals.attribute_signup(referrer.pk, code, config=config, now=now)
+    referee = make_referee("bob@example.com")
+    with pytest.raises(ReferralRefused) as exc:
+        referrals.attribute_signup(referee.pk, "REF-NOPE", config=config, now=now)
+    assert exc.value.reason == "unknown_code"
+    referrals.attribute_signup(referee.pk, code, config=config, now=now)
+    with pytest.raises(ReferralRefused) as exc2:
+        referrals.attribute_signup(referee.pk, code, config=config, now=now)
+    assert exc2.value.reason == "already_referred"
+
+
+def test_referee_discount_is_attached_and_checked_before_the_order(
+    shop: FakeShop, program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
+):
+    # given
+    referee = make_referee("bob@example.com")
+    referrals.attribute_signup(referee.pk, referrals.create_referral_code(referrer.pk).code, config=config, now=now)
+    shop.add_variant(1, "84.95")
+    shop.add_checkout("tok", [(1, 1)], user=referee)
+
+    # when
+    discount = referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+
+    # then: 10 % of 84.95, half up
+    assert discount.amount == Decimal("8.50")
+    code = DiscountCode.objects.get(kind=CodeKind.REFERRAL)
+    assert shop.checkouts["tok"].voucher == (code.code, Decimal("8.50"))
+    assert referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now).allowed
+    # the referee placed another order meanwhile: not the first any more
+    shop.add_customer(referee, orders_count=1)
+    check = referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+    assert (check.allowed, check.reason) == (False, "not_first_order")
+
+
+def test_referral_discount_below_min_spend_or_for_another_customer_is_refused(
+    shop: FakeShop, program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
+):
+    referee = make_referee("bob@example.com")
+    referrals.attribute_signup(referee.pk, referrals.create_referral_code(referrer.pk).code, config=config, now=now)
+    shop.add_variant(1, "20.00")
+    shop.add_checkout("small", [(1, 1)], user=referee)
+    shop.add_checkout("theirs", [(1, 5)], user=referrer)
+    with pytest.raises(ReferralRefused) as exc:
+        referrals.apply_referral_discount("small", user_id=referee.pk, config=config, now=now)
+    assert exc.value.reason == "not_applicable"
+    with pytest.raises(ReferralRefused) as exc2:
+        referrals.apply_referral_discount("theirs", user_id=referee.pk, config=config, now=now)
+    assert exc2.value.reason == "not_owner"
+    assert shop.checkouts["small"].voucher is None
+
+
+def test_first_paid_order_rewards_the_referrer_and_cancel_reverses_it(
+    shop: FakeShop, program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
+):
+    # given
+    referee = make_referee("bob@example.com")
+    referrals.attribute_signup(referee.pk, referrals.create_referral_code(referrer.pk).code, config=config, now=now)
+    orders.record_order(make_order("o1", referee, placed_at=now, goods="40"))
+
+    # when
+    credit = orders.credit_order("o1", config=config, now=now)
+
+    # then
+    assert credit.referrer_points == 500
+    assert _points(referrer).available == 500
+    referral = Referral.objects.get()
+    assert (referral.status, referral.qualifying_order_id) == (ReferralStatus.REWARDED, "o1")
+
+    # when the order is cancelled
+    cancelled = orders.cancel_order("o1", config=config, now=now)
+
+    # then
+    assert cancelled.referral_points_reversed == 500
+    assert _points(referrer).available == 0
+    assert Referral.objects.get().status == ReferralStatus.REVERSED
+
+
+def test_rewards_are_limited_per_referrer_per_period(
+    program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
+):
+    code = referrals.create_referral_code(referrer.pk).code
+    results = []
+    for index in range(3):
+        referee = make_referee(f"friend{index}@example.com")
+        referrals.attribute_signup(referee.pk, code, config=config, now=now)
+        orders.record_order(make_order(f"o{index}", referee, placed_at=now, goods="40"))
+        results.append(orders.credit_order(f"o{index}", config=config, now=now + timedelta(minutes=index)))
+    assert [result.referrer_points for result in results] == [500, 500, 0]
+    refused = Referral.objects.get(status=ReferralStatus.REFUSED)
+    assert refused.refusal_reason == "referral:limit=2;period=30"
+
+
+def test_an_order_below_the_qualifying_amount_earns_no_reward(
+    program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
+):
+    referee = make_referee("bob@example.com")
+    referrals.attribute_signup(referee.pk, referrals.create_referral_code(referrer.pk).code, config=config, now=now)
+    orders.record_order(make_order("o1", referee, placed_at=now, goods="29.99"))
+    assert orders.credit_order("o1", config=config, now=now).referrer_points == 0
+    assert Referral.objects.get().status == ReferralStatus.REFUSED
+
+
+def test_recording_the_order_spends_the_referral_code(
+    shop: FakeShop, program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
+):
+    referee = make_referee("bob@example.com")
+    referrals.attribute_signup(referee.pk, referrals.create_referral_code(referrer.pk).code, config=config, now=now)
+    shop.add_variant(1, "100.00")
+    shop.add_checkout("tok", [(1, 1)], user=referee)
+    referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+    code = DiscountCode.objects.get(kind=CodeKind.REFERRAL)
+    orders.record_order(make_order("o1", referee, placed_at=now, goods="90", voucher_code=code.code))
+    code.refresh_from_db()
+    assert (code.status, code.order_id) == (CodeStatus.USED, "o1")
+    with pytest.raises(ReferralRefused):
+        referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
