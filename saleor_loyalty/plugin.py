@@ -90,7 +90,7 @@ class LoyaltyPlugin(BasePlugin):
             return previous_value
         from .saleor.orders import check_checkout_before_order
 
-        check_checkout_before_order(checkout_info, self.program_config)  # raises ValidationError
+        check_checkout_before_order(checkout_info, lines, self.program_config)  # raises ValidationError
         return previous_value
 
     # --- orders ---------------------------------------------------------------------------

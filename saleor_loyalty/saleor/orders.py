@@ -1,15 +1,158 @@
-"""Order events -> services. Filled in below the checkout work (see docs/hooks.md)."""
+"""Order events and the pre-order check -> services.
+
+- ``check_checkout_before_order`` (``preprocess_order_creation``): our points voucher must be
+  the buyer's own with its points still held; our referral voucher must be the buyer's own, on
+  their first order, not a self-referral. Refusals become a ``ValidationError`` on
+  ``voucher_code``, which Saleor returns as a mutation error and no order is made.
+- ``handle_order_event``: record the order and capture the checkout's redemption on
+  ``order_created``; credit points (pending for the return window), re-evaluate the tier and
+  mirror the balance on the configured credit event; reverse on cancel and refund.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
 
 from ..config import ProgramConfig
+from ..engine.money import prorate
+from .shop import get_saleor_shop, to_checkout_view
+
+if TYPE_CHECKING:
+    from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
+    from saleor.order.models import Order
+
+    from ..services.orders import OrderFacts
+
+logger = logging.getLogger(__name__)
 
 
-def check_checkout_before_order(checkout_info: Any, config: ProgramConfig) -> None:
-    return None
+def check_checkout_before_order(
+    checkout_info: CheckoutInfo, lines: list[CheckoutLineInfo] | None, config: ProgramConfig
+) -> None:
+    """Raise ``ValidationError`` when the checkout's loyalty voucher may not be used."""
+    from ..services import redemption, referrals
+
+    checkout = checkout_info.checkout
+    if not checkout.voucher_code:
+        return
+    if lines is None:
+        from saleor.checkout.fetch import fetch_checkout_lines
+
+        lines, _ = fetch_checkout_lines(checkout)
+    user_id = checkout_info.user.pk if checkout_info.user is not None else None
+    token = str(checkout.token)
+    with get_saleor_shop().preloaded(to_checkout_view(checkout_info, lines)):
+        for check in (
+            redemption.check_redemption_for_order(token, user_id=user_id),
+            referrals.check_referral_discount(token, user_id=user_id, config=config),
+        ):
+            if not check.allowed:
+                raise ValidationError({"voucher_code": ValidationError(check.message, code="invalid")})
 
 
-def handle_order_event(event: str, order: Any, config: ProgramConfig) -> None:
-    return None
+def get_order_facts(order: Order) -> OrderFacts:
+    """What the customer paid for goods and shipping, line by line (one query for the lines)."""
+    from ..services.orders import OrderFacts, OrderLineFacts
+
+    currency = order.currency
+    shipping = Decimal(order.shipping_price_gross_amount or 0)
+    goods_total = max(Decimal(0), Decimal(order.total_gross_amount) - shipping)
+    order_lines = list(order.lines.select_related("variant__product").order_by("pk"))
+    line_totals = [Decimal(line.total_price_gross_amount) for line in order_lines]
+    # An entire-order voucher may not be spread over the lines: share the goods total by weight.
+    paid = line_totals if sum(line_totals, Decimal(0)) == goods_total or not line_totals or not any(line_totals) \
+        else list(prorate(goods_total, line_totals, currency))
+    lines = []
+    for line, paid_total in zip(order_lines, paid):
+        variant = line.variant
+        product = variant.product if variant is not None else None
+        lines.append(OrderLineFacts(
+            line_id=str(line.pk), variant_id=variant.pk if variant is not None else 0,
+            product_id=product.pk if product is not None else 0,
+            category_ids=(product.category_id,) if product is not None and product.category_id else (),
+            quantity=int(line.quantity), paid_total=paid_total,
+        ))
+    return OrderFacts(
+        order_id=str(order.pk), user_id=order.user_id, email=order.user_email or "", channel=order.channel.slug,
+        currency=currency, goods_total=goods_total, shipping=shipping, placed_at=order.created_at,
+        lines=tuple(lines), checkout_token=str(order.checkout_token or ""), voucher_code=order.voucher_code or "",
+    )
+
+
+def calculate_refunded_amount(order: Order) -> Decimal:
+    """The order's cumulative refund, as Saleor's ``Order.totalRefunded`` resolver computes it.
+
+    Legacy payments: successful REFUND transactions of the last payment; transactions API: the
+    items' ``refunded_value``.
+    """
+    from saleor.payment import ChargeStatus, TransactionKind
+
+    total = Decimal(0)
+    payment = order.get_last_payment()
+    if payment is not None and payment.charge_status in (ChargeStatus.PARTIALLY_REFUNDED, ChargeStatus.FULLY_REFUNDED):
+        total += sum(payment.transactions.filter(kind=TransactionKind.REFUND, is_success=True)
+                     .values_list("amount", flat=True), Decimal(0))
+    total += sum(order.payment_transactions.values_list("refunded_value", flat=True), Decimal(0))
+    return total
+
+
+def handle_order_event(event: str, order: Order, config: ProgramConfig) -> None:
+    from ..services import orders
+
+    order_id = str(order.pk)
+    if event == "order_created":
+        orders.record_order(get_order_facts(order))
+        capture_redemption(order)
+    if event == config.credit_event.value:
+        credit_order(order, config)
+    elif event == "order_cancelled":
+        _recorded(order)
+        orders.cancel_order(order_id, config=config)
+        after_points_changed(order.user_id, config)
+    elif event == "order_refunded":
+        record = _recorded(order)
+        refunded = min(calculate_refunded_amount(order), record.goods_total + record.shipping)
+        if refunded > record.refunded_amount:
+            orders.refund_order(order_id, refunded_amount=refunded)
+            after_points_changed(order.user_id, config)
+
+
+def _recorded(order: Order) -> Any:
+    from ..exceptions import OrderNotFound
+    from ..services import orders
+
+    try:
+        return orders.get_order(str(order.pk))
+    except OrderNotFound:
+        # Orders made before the plugin was active, or by staff (draft orders), are recorded late.
+        return orders.record_order(get_order_facts(order))
+
+
+def capture_redemption(order: Order) -> None:
+    from ..services import redemption
+
+    if order.checkout_token:
+        redemption.capture_redemption(str(order.checkout_token), order_id=str(order.pk))
+
+
+def credit_order(order: Order, config: ProgramConfig) -> None:
+    """Credit once however often the event fires (the service is idempotent per order)."""
+    from ..services import orders
+
+    _recorded(order)
+    result = orders.credit_order(str(order.pk), config=config)
+    if result.created:
+        after_points_changed(order.user_id, config, reevaluate=True)
+
+
+def after_points_changed(user_id: int | None, config: ProgramConfig, *, reevaluate: bool = False) -> None:
+    """Tier re-evaluation and the metadata mirror: they can wait until the order is committed."""
+    if user_id is None:
+        return
+    from .tasks import schedule_customer_refresh
+
+    schedule_customer_refresh(user_id, config, reevaluate=reevaluate)
