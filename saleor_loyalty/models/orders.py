@@ -47,6 +47,8 @@ class OrderRecord(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     points_earned = models.PositiveIntegerField(default=0)
+    # Earned points taken back by refunds (a cancellation takes back the rest).
+    points_reversed = models.PositiveIntegerField(default=0)
     credited = models.BooleanField(default=False)
     lines = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
@@ -65,6 +67,10 @@ class OrderRecord(models.Model):
             models.CheckConstraint(
                 name="loyalty_order_refund_within_paid",
                 condition=Q(refunded_amount__lte=models.F("goods_total") + models.F("shipping")),
+            ),
+            models.CheckConstraint(
+                name="loyalty_order_points_reversed_within_earned",
+                condition=Q(points_reversed__lte=models.F("points_earned")),
             ),
             models.CheckConstraint(
                 name="loyalty_order_credited_when_paid",

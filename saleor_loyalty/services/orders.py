@@ -327,7 +327,8 @@ def refund_order(order_id: str, *, refunded_amount: Decimal, now: datetime | Non
             reversed_points = posted.points if posted is not None and posted.created else 0
         fully = refunded_amount == paid and paid > 0
         record.refunded_amount, record.updated_at = refunded_amount, now
+        record.points_reversed += reversed_points
         if fully and record.status == OrderStatus.PAID:
             record.status = OrderStatus.REFUNDED
-        record.save(update_fields=["refunded_amount", "status", "updated_at"])
+        record.save(update_fields=["refunded_amount", "points_reversed", "status", "updated_at"])
     return RefundResult(order_id, refunded_amount, reversed_points, fully)

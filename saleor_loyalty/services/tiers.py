@@ -40,7 +40,7 @@ def _aggregate_for(key: StatKey, now: datetime) -> tuple[str, object]:
         return name, Coalesce(Sum(net, filter=window), _ZERO, output_field=_MONEY)
     if key.metric is TierMetric.ORDERS:
         return name, Count("id", filter=window)
-    return name, Coalesce(Sum("points_earned", filter=window), 0)
+    return name, Coalesce(Sum(F("points_earned") - F("points_reversed"), filter=window), 0)
 
 
 def get_customer_stats(user_id: int, keys: Sequence[StatKey], *, now: datetime) -> CustomerStats:
