@@ -95,12 +95,19 @@ def set_delivery(client: Any, checkout_id: str) -> None:
     run(client, DELIVERY, {"id": checkout_id, "d": methods[0]["id"]}, "checkoutDeliveryMethodUpdate")
 
 
-def pay_and_complete(client: Any, checkout_id: str) -> dict[str, Any]:
-    """Pay the full total with Saleor's dummy gateway and complete; returns the order."""
+def pay(client: Any, checkout_id: str) -> None:
+    """Pay the full total with Saleor's dummy gateway."""
     total = amount(get_checkout(client, checkout_id)["totalPrice"])
     run(client, PAYMENT, {"id": checkout_id, "input": {
         "gateway": "mirumee.payments.dummy", "token": "charged", "amount": str(total)}}, "checkoutPaymentCreate")
-    return complete(client, checkout_id)["order"]
+
+
+def pay_and_complete(client: Any, checkout_id: str) -> dict[str, Any]:
+    """Pay and complete; returns the order (fails the test on a mutation error)."""
+    pay(client, checkout_id)
+    result = complete(client, checkout_id)
+    assert result["errors"] == [], result["errors"]
+    return result["order"]
 
 
 def complete(client: Any, checkout_id: str) -> dict[str, Any]:
