@@ -6,9 +6,18 @@ still reaches the client (as ``INVALID`` or ``NOT_FOUND``, with its message) and
 
 from __future__ import annotations
 
+import enum
+
 import graphene
 
+from ..models import Bucket, TransactionKind
 from .auth import LoyaltyPermission
+from .core.types import error_code_enum
+
+# The buckets of owner accounts; ``system`` entries never show in a customer's statement.
+OwnerBucket = enum.Enum(  # type: ignore[misc]
+    "LoyaltyPointsBucket", {member.name: member.value for member in Bucket if member is not Bucket.SYSTEM}
+)
 
 
 class LoyaltyPermissionEnum(graphene.Enum):
@@ -16,3 +25,32 @@ class LoyaltyPermissionEnum(graphene.Enum):
 
     class Meta:
         enum = LoyaltyPermission
+
+
+class LoyaltyTransactionKindEnum(graphene.Enum):
+    """What a ledger transaction was: earned on an order, a bonus, redeemed, expired..."""
+
+    class Meta:
+        enum = TransactionKind
+
+
+class LoyaltyPointsBucketEnum(graphene.Enum):
+    """Where an entry moved points: available to spend, pending (not yet usable), or held for a checkout."""
+
+    class Meta:
+        enum = OwnerBucket
+
+
+LoyaltyPointsErrorCode = error_code_enum(
+    "LoyaltyPointsErrorCode",
+    [
+        "ACCOUNT_NOT_FOUND",
+        "EARN_NOT_FOUND",
+        "HOLD_NOT_ACTIVE",
+        "HOLD_NOT_FOUND",
+        "IDEMPOTENCY_KEY_REUSED",
+        "INSUFFICIENT_POINTS",
+        "POINTS_NOT_POSITIVE",
+    ],
+    description="Error codes of the points mutations (balances, adjustments, holds, redemptions).",
+)

@@ -12,12 +12,16 @@ from collections.abc import Sequence
 
 import graphene
 
+from .mutations.points_adjust import LoyaltyPointsAdjust
+from .queries.accounts import AccountQueries
 from .queries.viewer import ViewerQueries
 
-QUERIES: tuple[type[graphene.ObjectType], ...] = (ViewerQueries,)
+QUERIES: tuple[type[graphene.ObjectType], ...] = (ViewerQueries, AccountQueries)
 
 # Root mutation field name -> mutation class, in the order the schema lists them.
-MUTATIONS: dict[str, type[graphene.Mutation]] = {}
+MUTATIONS: dict[str, type[graphene.Mutation]] = {
+    "loyaltyPointsAdjust": LoyaltyPointsAdjust,
+}
 
 
 def build_schema(

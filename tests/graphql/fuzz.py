@@ -6,9 +6,9 @@ lists them. An operation picks root fields, argument values of the declared type
 strings, edge integers, global IDs good and bad, enum members, input objects) passed either as
 literals or as typed variables, and sub-selections down to ``max_depth``.
 
-With ``hostile=True`` values may also break rules that validation or the strict input checks
-must catch (32-bit overflow, NUL characters, unpaired surrogates): the server must refuse them
-cleanly, never fail.
+With ``hostile=True`` one operation in four may also carry values that validation or the strict
+input checks must catch (32-bit overflow, NUL characters, unpaired surrogates): the server must
+refuse them cleanly, never fail. The other three reach the resolvers.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ class Fuzzer:
     max_depth: int = 5
 
     def __post_init__(self) -> None:
+        self._hostile_now = self.hostile
         schema = self.introspection["__schema"]
         self.types = {type_["name"]: type_ for type_ in schema["types"]}
         self.roots = {
@@ -88,6 +89,8 @@ class Fuzzer:
         return st.composite(lambda draw: self._draw_operation(draw, kind))()
 
     def _draw_operation(self, draw: Any, kind: str) -> tuple[str, dict[str, Any]]:
+        # One hostile value stops the whole operation at the door, so hostility is per operation.
+        self._hostile_now = self.hostile and draw(st.integers(0, 3)) == 0
         root = self.types[self.roots[kind]]
         fields = draw(st.lists(st.sampled_from(root["fields"]), min_size=1, max_size=3))
         variables: dict[str, tuple[str, Any]] = {}
@@ -103,7 +106,8 @@ class Fuzzer:
             required = arg["type"]["kind"] == "NON_NULL" and arg.get("defaultValue") is None
             if required or draw(st.booleans()):
                 value = draw(self.values(arg["type"]))
-                if draw(st.booleans()):
+                # graphql-core 2 predates null literals: a null goes in a variable.
+                if value is not None and draw(st.booleans()):
                     args.append(f"{arg['name']}: {_to_literal(value)}")
                 else:
                     name = f"v{len(variables)}"
@@ -159,19 +163,21 @@ class Fuzzer:
                 value[input_field["name"]] = draw(self.values(input_field["type"]))
         return value
 
+    def _sometimes_hostile(self, fair: st.SearchStrategy[Any], hostile: list[Any]) -> st.SearchStrategy[Any]:
+        """``fair`` values, mixed with ``hostile`` ones in a hostile operation."""
+        return st.one_of(fair, st.sampled_from(hostile)) if self._hostile_now else fair
+
     def _scalar_values(self, name: str) -> st.SearchStrategy[Any]:
-        strings = st.one_of(st.sampled_from(NASTY_STRINGS), st.text(max_size=50))
-        if self.hostile:
-            strings = st.one_of(strings, st.sampled_from(HOSTILE_STRINGS))
+        strings = self._sometimes_hostile(st.one_of(st.sampled_from(NASTY_STRINGS), st.text(max_size=50)), HOSTILE_STRINGS)
         if name == "Int":
             ints = st.one_of(st.sampled_from(EDGE_INTS), st.integers(-(2**31), 2**31 - 1))
-            return st.one_of(ints, st.sampled_from(HOSTILE_INTS)) if self.hostile else ints
+            return self._sometimes_hostile(ints, HOSTILE_INTS)
         if name == "Float":
             return st.floats(allow_nan=False, allow_infinity=False, width=64)
         if name == "Boolean":
             return st.booleans()
         if name == "ID":
-            return st.one_of(self.global_ids(), strings)
+            return st.one_of(self.global_ids(), self.global_ids(), strings)
         if name in {"DateTime", "Date"}:
             return st.one_of(st.datetimes().map(lambda d: d.isoformat()), strings)
         if name in {"Decimal", "PositiveDecimal"}:
@@ -187,10 +193,10 @@ class Fuzzer:
         )
         forged = st.builds(to_global_id, st.sampled_from(ID_TYPES), pks)
         broken = st.sampled_from(["", "=", "VXNlcg==", "not base64 at all", "VXNlcjo=", to_global_id("User", "")])
-        choices = [forged, broken]
-        if self.known_ids:
-            choices.append(st.sampled_from(self.known_ids))
-        return st.one_of(*choices)
+        if not self.known_ids:
+            return st.one_of(forged, broken)
+        # Half the time a row that exists, so that operations get past "not found".
+        return st.one_of(st.sampled_from(self.known_ids), st.one_of(forged, broken))
 
 
 def _named(type_ref: dict[str, Any]) -> str:
@@ -208,8 +214,7 @@ def _type_string(type_ref: dict[str, Any]) -> str:
 
 
 def _to_literal(value: Any) -> str:
-    if value is None:
-        return "null"
+    """The GraphQL literal of ``value``; nulls inside lists and objects are left out (see above)."""
     if isinstance(value, EnumValue):
         return value.name
     if isinstance(value, bool):
@@ -219,9 +224,10 @@ def _to_literal(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value)  # JSON's string escapes are GraphQL's
     if isinstance(value, list):
-        return f"[{', '.join(_to_literal(item) for item in value)}]"
+        return f"[{', '.join(_to_literal(item) for item in value if item is not None)}]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {_to_literal(item)}" for key, item in value.items()) + "}"
+        pairs = [f"{key}: {_to_literal(item)}" for key, item in value.items() if item is not None]
+        return "{" + ", ".join(pairs) + "}"
     if isinstance(value, uuid.UUID):
         return json.dumps(str(value))
     raise TypeError(f"no literal for {value!r}")

@@ -99,7 +99,7 @@ def test_the_fuzzer_covers_every_root_field() -> None:
     roots = [name for name in fuzzer.roots.values() if name]
     drawn: set[str] = set()
 
-    @settings(max_examples=200, deadline=None, database=None)
+    @settings(max_examples=100, deadline=None, database=None)
     @given(operation=st.sampled_from([kind for kind, name in fuzzer.roots.items() if name]).flatmap(fuzzer.operation))
     def run(operation: tuple[str, dict[str, Any]]) -> None:
         definition = parse(operation[0]).definitions[0]

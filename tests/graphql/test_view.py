@@ -272,6 +272,11 @@ def test_string_literals_that_postgresql_cannot_store_are_400(literal: str) -> N
     assert "Strings cannot contain" in content["errors"][0]["message"]
 
 
+def test_escaped_surrogate_pairs_in_literals_spell_one_character() -> None:
+    status, content = _run('{ say(s: ["party \\ud83c\\udf89", "\\u00e9"]) }')
+    assert (status, content) == (200, {"data": {"say": "party 🎉 é"}})
+
+
 def test_int_literal_out_of_range_is_400() -> None:
     status, content = _run("{ echo(n: 99999999999) }")
     assert status == 400

@@ -45,33 +45,38 @@ class CountableConnection(graphene.relay.Connection):
 
 
 class ConnectionField(graphene.Field):
-    """A field with the four relay paging arguments, described as Saleor describes them."""
+    """A field with the relay paging arguments, described as Saleor describes them.
 
-    def __init__(self, type_: Any, *args: Any, **kwargs: Any) -> None:
+    ``backward=False`` leaves out ``last`` and ``before`` for lists that a service pages in one
+    direction only (a statement, newest first).
+    """
+
+    def __init__(self, type_: Any, *args: Any, backward: bool = True, **kwargs: Any) -> None:
         limit_note = (
             "Note that the system only allows fetching a maximum of "
             f"{MAX_PAGE_SIZE} objects in a single query."
         )
         kwargs.setdefault(
-            "before", graphene.String(description="Return the elements in the list that come before the specified cursor.")
-        )
-        kwargs.setdefault(
             "after", graphene.String(description="Return the elements in the list that come after the specified cursor.")
         )
         kwargs.setdefault("first", graphene.Int(description=f"Retrieve the first n elements from the list. {limit_note}"))
-        kwargs.setdefault("last", graphene.Int(description=f"Retrieve the last n elements from the list. {limit_note}"))
+        if backward:
+            kwargs.setdefault(
+                "before",
+                graphene.String(description="Return the elements in the list that come before the specified cursor."),
+            )
+            kwargs.setdefault("last", graphene.Int(description=f"Retrieve the last n elements from the list. {limit_note}"))
         super().__init__(type_, *args, **kwargs)
 
 
-def validate_page_args(args: dict[str, Any], field_name: str) -> int:
+def validate_page_args(args: dict[str, Any], field_name: str, *, backward: bool = True) -> int:
     """The page size asked for, once ``args`` follow the paging rules; else ``GraphQLError``."""
     first, last = args.get("first"), args.get("last")
     if first is not None and last is not None:
         raise GraphQLError("Argument `last` cannot be combined with `first`.")
     if first is None and last is None:
-        raise GraphQLError(
-            f"You must provide a `first` or `last` value to properly paginate the `{field_name}` connection."
-        )
+        wanted = "a `first` or `last` value" if backward else "a `first` value"
+        raise GraphQLError(f"You must provide {wanted} to properly paginate the `{field_name}` connection.")
     if first is not None and args.get("before") is not None:
         raise GraphQLError("Argument `first` cannot be combined with `before`.")
     if last is not None and args.get("after") is not None:
@@ -127,6 +132,47 @@ def create_connection_slice(
     return connection_type(edges=edges, page_info=page_info, total_count=queryset.count)
 
 
+def connection_from_page(
+    connection_type: type[graphene.relay.Connection],
+    nodes: Sequence[Any],
+    cursors: Sequence[str],
+    *,
+    has_next_page: bool,
+    has_previous_page: bool,
+    total_count: Any = None,
+) -> Any:
+    """A connection instance from one page a service already cut (nodes and their cursors)."""
+    edges = [connection_type.Edge(node=node, cursor=cursor) for node, cursor in zip(nodes, cursors, strict=True)]
+    page_info = graphene.relay.PageInfo(
+        has_next_page=has_next_page,
+        has_previous_page=has_previous_page,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    if total_count is None:
+        return connection_type(edges=edges, page_info=page_info)
+    return connection_type(edges=edges, page_info=page_info, total_count=total_count)
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    """base64 of the JSON list of ``values`` (datetimes in full ISO form), as Saleor's cursors."""
+    return base64.b64encode(json.dumps([_cursor_value(value) for value in values]).encode()).decode()
+
+
+def decode_int_cursor(cursor: str | None) -> int | None:
+    """The positive integer a one-value cursor holds (an entry id), or ``GraphQLError``."""
+    if cursor is None:
+        return None
+    try:
+        [value] = json.loads(base64.b64decode(cursor, validate=True))
+        number = int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else 0
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
+        raise GraphQLError(_INVALID_CURSOR) from exc
+    if not 0 < number < 2**63:
+        raise GraphQLError(_INVALID_CURSOR)
+    return number
+
+
 def _parse_ordering(ordering: Sequence[str]) -> tuple[list[str], bool]:
     directions = {name.startswith("-") for name in ordering}
     if not ordering or len(directions) != 1:
@@ -140,8 +186,7 @@ def _cursor_value(value: Any) -> str:
 
 
 def _encode_cursor(row: Model, fields: list[str]) -> str:
-    values = [_cursor_value(getattr(row, name)) for name in fields]
-    return base64.b64encode(json.dumps(values).encode()).decode()
+    return encode_cursor([getattr(row, name) for name in fields])
 
 
 def _decode_cursor(cursor: str, model: type[Model], fields: list[str]) -> list[Any]:

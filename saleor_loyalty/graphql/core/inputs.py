@@ -5,6 +5,10 @@ graphql-core 2 coerces variables the lenient way: ``1.5`` becomes the Int ``1``,
 variables are checked against their declared types first, as the GraphQL spec (and graphql-core 3)
 would. Strings, in variables and in literals alike, must also be storable: PostgreSQL text holds
 no NUL character, and an unpaired surrogate (``"\\ud800"``) has no UTF-8 form.
+
+graphql-core 2's lexer also decodes the two escapes of a surrogate pair (``"\\ud83d\\ude00"``,
+how JSON writes an emoji) into two separate halves; literals get them joined back into the one
+character they spell before the check, and execution reads the joined string.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ def check_inputs(
     schema: GraphQLSchema, document: ast.Document, operation_name: str | None, variables: dict[str, Any] | None
 ) -> None:
     """Raise ``GraphQLError`` for the first input value that graphql-core 2 would bend."""
-    visit(document, _LiteralStringChecker())
+    visit(document, _LiteralStrings())
     operation = get_operation_ast(document, operation_name)
     if operation is None or not variables:
         return  # execution reports a missing or ambiguous operation
@@ -117,8 +121,17 @@ def _scalar_problem(value: Any, type_name: str) -> str | None:
     return None
 
 
-class _LiteralStringChecker(Visitor):
+def join_surrogate_pairs(value: str) -> str:
+    """``"\\ud83d\\ude00"`` decoded escape by escape, made the one character it spells; lone halves stay."""
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+class _LiteralStrings(Visitor):
+    """Joins escaped surrogate pairs in string literals, then refuses what cannot be stored."""
+
     def enter_StringValue(self, node: ast.StringValue, *_args: Any) -> None:
-        problem = string_problem(node.value)
+        value = join_surrogate_pairs(node.value)
+        problem = string_problem(value)
         if problem:
             raise GraphQLError(problem, [node])
+        node.value = value

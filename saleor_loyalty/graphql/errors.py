@@ -1,0 +1,10 @@
+"""The error types of each mutation family: ``{ field message code }`` with the family's enum."""
+
+from __future__ import annotations
+
+from .core.types import Error
+from .enums import LoyaltyPointsErrorCode
+
+
+class LoyaltyPointsError(Error):
+    code = LoyaltyPointsErrorCode(required=True, description="The error code.")

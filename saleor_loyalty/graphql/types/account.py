@@ -1,0 +1,128 @@
+"""``LoyaltyAccount``: a customer's points balance and statement, read through the points services.
+
+The type resolves from a ``CustomerAccount`` (the customer asked about and their balance), so
+fields that belong to the customer's loyalty standing resolve from ``customer_id`` through their
+own services; the tier and next-tier fields of the rules work join here that way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import graphene
+
+from ...services import points
+from ..core.connection import ConnectionField, connection_from_page, decode_int_cursor, encode_cursor, validate_page_args
+from ..core.ids import to_global_id
+from ..enums import LoyaltyPointsBucketEnum, LoyaltyTransactionKindEnum
+
+
+@dataclass(frozen=True)
+class CustomerAccount:
+    """What ``LoyaltyAccount`` resolves from."""
+
+    customer_id: int
+    balance: points.Balance
+
+    @classmethod
+    def fetch(cls, customer_id: int) -> CustomerAccount:
+        return cls(customer_id=customer_id, balance=points.get_balance(points.Owner.customer(customer_id)))
+
+
+class LoyaltyLedgerEntry(graphene.ObjectType):
+    id = graphene.ID(required=True, description="The entry's ID (`LoyaltyLedgerEntry:<pk>`).")
+    kind = LoyaltyTransactionKindEnum(required=True, description="What moved the points.")
+    bucket = LoyaltyPointsBucketEnum(required=True, description="The part of the balance the entry changed.")
+    points = graphene.Int(required=True, description="Points added to (positive) or taken from (negative) the bucket.")
+    reason = graphene.String(required=True, description="Why, in words (may be empty).")
+    created_at = graphene.DateTime(required=True, description="When the points moved.")
+    available_at = graphene.DateTime(description="For credited points: when they become (or became) spendable.")
+    expires_at = graphene.DateTime(description="For credited points: when what is left of them expires.")
+
+    class Meta:
+        description = "One movement of points in a loyalty account, as the account's statement shows it."
+
+    @staticmethod
+    def resolve_id(root: points.StatementLine, _info: Any) -> str:
+        return to_global_id("LoyaltyLedgerEntry", root.entry_id)
+
+    @staticmethod
+    def resolve_created_at(root: points.StatementLine, _info: Any) -> datetime:
+        return root.created_at
+
+
+class LoyaltyLedgerEntryConnection(graphene.relay.Connection):
+    class Meta:
+        node = LoyaltyLedgerEntry
+
+
+class LoyaltyAccount(graphene.ObjectType):
+    id = graphene.ID(
+        description="The account's ID (`LoyaltyAccount:<pk>`); null until the customer first earns or spends."
+    )
+    customer_id = graphene.ID(required=True, description="The Saleor customer (`User:<pk>`) the account is for.")
+    available = graphene.Int(required=True, description="Points the customer can spend now.")
+    pending = graphene.Int(required=True, description="Points earned that become spendable after the return window.")
+    held = graphene.Int(required=True, description="Points reserved for a checkout in progress.")
+    debt = graphene.Int(
+        required=True, description="Points owed after a reversal took back points already spent; paid off by new earnings."
+    )
+    lifetime_earned = graphene.Int(required=True, description="All points ever credited to the account.")
+    entries = ConnectionField(
+        LoyaltyLedgerEntryConnection,
+        backward=False,
+        required=True,
+        description="The account's statement, newest first.",
+    )
+
+    class Meta:
+        description = (
+            "A customer's points. A customer who buys for a company shares the company's account, so "
+            "the figures are the company's."
+        )
+
+    @staticmethod
+    def resolve_id(root: CustomerAccount, _info: Any) -> str | None:
+        account_id = root.balance.account_id
+        return None if account_id is None else to_global_id("LoyaltyAccount", account_id)
+
+    @staticmethod
+    def resolve_customer_id(root: CustomerAccount, _info: Any) -> str:
+        return to_global_id("User", root.customer_id)
+
+    @staticmethod
+    def resolve_available(root: CustomerAccount, _info: Any) -> int:
+        return root.balance.available
+
+    @staticmethod
+    def resolve_pending(root: CustomerAccount, _info: Any) -> int:
+        return root.balance.pending
+
+    @staticmethod
+    def resolve_held(root: CustomerAccount, _info: Any) -> int:
+        return root.balance.held
+
+    @staticmethod
+    def resolve_debt(root: CustomerAccount, _info: Any) -> int:
+        return root.balance.debt
+
+    @staticmethod
+    def resolve_lifetime_earned(root: CustomerAccount, _info: Any) -> int:
+        return root.balance.lifetime_earned
+
+    @staticmethod
+    def resolve_entries(root: CustomerAccount, info: Any, *, first: int | None = None, after: str | None = None) -> Any:
+        size = validate_page_args({"first": first, "after": after}, info.field_name, backward=False)
+        before_entry_id = decode_int_cursor(after)
+        statement = points.get_statement(
+            points.Owner.customer(root.customer_id), limit=size, before_entry_id=before_entry_id
+        )
+        return connection_from_page(
+            LoyaltyLedgerEntryConnection,
+            statement.lines,
+            [encode_cursor([line.entry_id]) for line in statement.lines],
+            has_next_page=statement.next_before_id is not None,
+            has_previous_page=after is not None,
+        )
