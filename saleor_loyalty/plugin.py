@@ -20,6 +20,7 @@ from saleor.plugins.base_plugin import BasePlugin
 from .config import ProgramConfig, parse_program_config
 from .exceptions import InvalidInput
 from .saleor import configuration
+from .saleor.shop import register as register_saleor_shop
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# The services reach Saleor through the shop port. Saleor imports this module wherever the
+# plugin can run (web process, and Celery workers through discover_plugins_modules).
+register_saleor_shop()
+
 
 class LoyaltyPlugin(BasePlugin):
     PLUGIN_ID = "saleor.loyalty"
@@ -40,12 +45,6 @@ class LoyaltyPlugin(BasePlugin):
     DEFAULT_ACTIVE = True
     CONFIG_STRUCTURE = configuration.CONFIG_STRUCTURE
     DEFAULT_CONFIGURATION = configuration.DEFAULT_CONFIGURATION
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from .saleor.shop import register
-
-        register()  # the services reach Saleor through the shop port
 
     @cached_property
     def program_config(self) -> ProgramConfig:

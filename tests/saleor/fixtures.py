@@ -13,6 +13,7 @@ PLUGIN_PATH = "saleor_loyalty.plugin.LoyaltyPlugin"
 @pytest.fixture
 def loyalty_plugin(settings: Any) -> Any:
     """The plugin on top of the dummy gateways that Saleor's autouse fixture enables."""
+    import saleor_loyalty.plugin  # noqa: F401 - registers the Saleor shop port, as Saleor's import does
     from saleor_loyalty.services.rule_version import forget_compiled_rules
 
     forget_compiled_rules()

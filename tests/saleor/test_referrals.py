@@ -1,0 +1,108 @@
+"""Referral end to end: sign-up with a code, first-order discount, referrer reward, reversal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import graphene
+import pytest
+
+from saleor_loyalty.config import ProgramConfig
+from saleor_loyalty.models import Referral
+from saleor_loyalty.services import points, referrals, rules
+
+from .storefront import amount, complete, create_checkout, get_checkout, pay, pay_and_complete, run, set_delivery
+
+REGISTER = """mutation($input: AccountRegisterInput!) { accountRegister(input: $input) {
+  errors { field code message } } }"""
+CANCEL = """mutation($id: ID!) { orderCancel(id: $id) { errors { field code message } } }"""
+
+
+def balance(user):
+    return points.get_balance(points.Owner.customer(user.pk))
+
+
+@pytest.fixture
+def referral_program(db):
+    return rules.create_referral_program({"discount_kind": "fixed", "discount_value": "5", "currency": "USD",
+                                          "referrer_points": 100})
+
+
+@pytest.fixture
+def referee(loyalty_plugin, api_client, customer_user, referral_program, channel_USD, site_settings):
+    """A shopper who signed up through accountRegister with the customer's referral code."""
+    from saleor.account.models import User
+    from saleor.graphql.tests.fixtures import ApiClient
+
+    site_settings.enable_account_confirmation_by_email = False
+    site_settings.save(update_fields=["enable_account_confirmation_by_email"])
+    code = referrals.create_referral_code(customer_user.pk).code
+    run(api_client, REGISTER, {"input": {
+        "email": "friend@example.org", "password": "Secret-pass-123", "channel": "main",
+        "metadata": [{"key": "loyalty.referral_code", "value": code}],
+    }}, "accountRegister")
+    user = User.objects.get(email="friend@example.org")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user, ApiClient(user=user)
+
+
+@pytest.fixture
+def referee_checkout(referee, product, shipping_method):
+    user, client = referee
+    checkout_id = create_checkout(client, [(product.variants.first(), 3)], email=user.email)
+    set_delivery(client, checkout_id)
+    token = graphene.Node.from_global_id(checkout_id)[1]
+    referrals.apply_referral_discount(token, user_id=user.pk, config=ProgramConfig())
+    return checkout_id
+
+
+def test_sign_up_with_a_code_is_attributed(referee, customer_user):
+    user, _ = referee
+    referral = Referral.objects.get(referee=user)
+    assert referral.referrer_id == customer_user.pk
+
+
+def test_first_order_discount_and_referrer_reward(referee, referee_checkout, customer_user):
+    _, client = referee
+    assert amount(get_checkout(client, referee_checkout)["totalPrice"]) == Decimal("35.00")  # 30 + 10 - 5
+
+    order = pay_and_complete(client, referee_checkout)
+
+    assert amount(order["total"]) == Decimal("35.00")
+    assert balance(customer_user).pending + balance(customer_user).available == 100
+
+
+def test_referee_discount_refused_after_a_first_order(referee, referee_checkout):
+    user, client = referee
+    user.number_of_orders = 1  # an order placed since the discount was attached
+    user.save(update_fields=["number_of_orders"])
+
+    pay(client, referee_checkout)
+    result = complete(client, referee_checkout)
+
+    assert result["order"] is None
+    assert result["errors"][0]["field"] == "voucherCode"
+
+
+def test_cancelling_the_first_order_reverses_the_reward(
+    referee, referee_checkout, customer_user, staff_api_client, permission_group_manage_orders
+):
+    _, client = referee
+    order = pay_and_complete(client, referee_checkout)
+    permission_group_manage_orders.user_set.add(staff_api_client.user)
+
+    run(staff_api_client, CANCEL, {"id": order["id"]}, "orderCancel")
+
+    assert balance(customer_user).pending + balance(customer_user).available == 0
+
+
+def test_self_referral_is_not_attributed(loyalty_plugin, customer_user, referral_program, django_capture_on_commit_callbacks):
+    from saleor.plugins.manager import get_plugins_manager
+
+    code = referrals.create_referral_code(customer_user.pk).code
+    customer_user.store_value_in_metadata({"loyalty.referral_code": code})
+    customer_user.save(update_fields=["metadata"])
+    with django_capture_on_commit_callbacks(execute=True):
+        get_plugins_manager(allow_replica=False).customer_created(customer_user)
+    assert not Referral.objects.exists()
