@@ -1,11 +1,28 @@
-"""The plugin's HTTP endpoints under /plugins/global/saleor.loyalty/."""
+"""The plugin's HTTP endpoints, under ``/plugins/global/saleor.loyalty/``.
+
+``/graphql/`` serves the plugin's own GraphQL API (Saleor's schema is static, so loyalty
+fields cannot be added to it). Other paths answer 404.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..config import ProgramConfig
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
 
-def handle_request(request: Any, path: str, config: ProgramConfig) -> Any:
-    return None
+GRAPHQL_PATHS = frozenset({"/graphql/", "/graphql"})
+
+
+def handle_request(request: HttpRequest, path: str, config: ProgramConfig) -> HttpResponse | None:
+    """The response for ``path``, or None (the plugin answers 404)."""
+    if path not in GRAPHQL_PATHS:
+        return None
+    from ..graphql.view import graphql_view
+    from .auth import SaleorAuthBackend
+
+    # The view takes no configuration yet; resolvers that need it can read it from the request.
+    request.loyalty_config = config  # type: ignore[attr-defined]
+    return graphql_view(request, auth_backend=SaleorAuthBackend())
