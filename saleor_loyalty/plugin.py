@@ -89,7 +89,15 @@ class LoyaltyPlugin(BasePlugin):
             return previous_value
         from .saleor.orders import check_checkout_before_order
 
-        check_checkout_before_order(checkout_info, lines, self.program_config)  # raises ValidationError
+        try:
+            check_checkout_before_order(checkout_info, lines, self.program_config)
+        except ValidationError:
+            raise
+        except Exception as exc:
+            # A loyalty voucher that cannot be checked is money at risk: refuse, do not guess.
+            logger.exception("Loyalty could not check checkout %s", checkout_info.checkout.pk)
+            raise ValidationError({"voucher_code": ValidationError(
+                "The loyalty discount cannot be checked right now; try again.", code="invalid")}) from exc
         return previous_value
 
     # --- orders ---------------------------------------------------------------------------
