@@ -14,8 +14,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import MappingProxyType
 
+from .money import get_currency_exponent, quantize
 from .rules import (
     AudienceKind,
     EarnRule,
@@ -36,14 +38,49 @@ from .values import CustomerSnapshot, StatKey
 SPECIFICITY = {TargetKind.VARIANT: 3, TargetKind.PRODUCT: 2, TargetKind.CATEGORY: 1, TargetKind.ALL: 0}
 
 
+# A break in integers, for the hot loop of pricing: (min quantity, is fixed, a, b, c). For a
+# fixed price, ``a`` is the price in the currency's minor units, already rounded; for a
+# percentage p = num/den, the factor (100 - p) / 100 is fnum/fden with fnum = 100*den - num and
+# fden = 100*den, stored as a = 2*fnum, b = fden, c = 2*fden so that rounding half up is
+# (base * a + b) // c  (see pricing.py).
+CompiledBreak = tuple[int, bool, int, int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class IndexedEntry:
-    """A price-list entry with what resolution needs from its list, flattened for speed."""
+    """A price-list entry with what resolution needs from its list, flattened for speed.
+
+    ``breaks`` are the entry's breaks as integers (``CompiledBreak``): fixed prices already
+    rounded to the list's currency (the one rounding they get), percentages as fractions.
+    """
 
     list_id: int
     priority: int
     specificity: int
     entry: PriceListEntry
+    breaks: tuple[CompiledBreak, ...]
+
+
+def compile_breaks(entry: PriceListEntry, currency: str) -> tuple[CompiledBreak, ...]:
+    """The entry's breaks as integers, once per rule set (see ``CompiledBreak``).
+
+    >>> from saleor_loyalty.engine.rules import PriceBreak
+    >>> breaks = (PriceBreak(1, fixed_price=Decimal("9.995")), PriceBreak(10, percent_off=Decimal("12.5")))
+    >>> compile_breaks(PriceListEntry(1, TargetKind.VARIANT, 5, breaks), "EUR")
+    ((1, True, 1000, 0, 0), (10, False, 350, 200, 400))
+    """
+    exponent = get_currency_exponent(currency)
+    compiled: list[CompiledBreak] = []
+    for price_break in entry.breaks:
+        if price_break.fixed_price is not None:
+            minor = int(quantize(price_break.fixed_price, currency).scaleb(exponent))
+            compiled.append((price_break.min_quantity, True, minor, 0, 0))
+        else:
+            assert price_break.percent_off is not None
+            numerator, denominator = price_break.percent_off.as_integer_ratio()
+            factor_numerator, factor_denominator = 100 * denominator - numerator, 100 * denominator
+            compiled.append((price_break.min_quantity, False, 2 * factor_numerator, factor_denominator, 2 * factor_denominator))
+    return tuple(compiled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,16 +147,20 @@ class CompiledRuleSet:
         """Entries of the lists in ``list_ids`` that target this variant, its product or a category."""
         if not list_ids:
             return []
-        found = [item for item in self.entries_by_variant.get(variant_id, ()) if item.list_id in list_ids]
-        found.extend(item for item in self.entries_by_product.get(product_id, ()) if item.list_id in list_ids)
-        for category_id in category_ids:
-            found.extend(item for item in self.entries_by_category.get(category_id, ()) if item.list_id in list_ids)
-        found.extend(item for item in self.entries_for_all if item.list_id in list_ids)
-        return found
+        by_category = self.entries_by_category
+        groups = [
+            self.entries_by_variant.get(variant_id, ()),
+            self.entries_by_product.get(product_id, ()),
+            *[by_category.get(category_id, ()) for category_id in category_ids],
+            self.entries_for_all,
+        ]
+        return [item for group in groups for item in group if item.list_id in list_ids]
 
 
 def _freeze(index: Mapping[int, list[IndexedEntry]]) -> Mapping[int, tuple[IndexedEntry, ...]]:
-    return MappingProxyType({key: tuple(value) for key, value in index.items()})
+    # A plain dict typed as a read-only Mapping: a MappingProxyType costs a little on every
+    # lookup, and these are looked up per cart line.
+    return {key: tuple(value) for key, value in index.items()}
 
 
 def compile_rules(rules: RuleSet) -> CompiledRuleSet:
@@ -137,7 +178,8 @@ def compile_rules(rules: RuleSet) -> CompiledRuleSet:
     for price_list in sorted(rules.price_lists, key=lambda item: item.id):
         by_audience[(price_list.audience.kind, price_list.audience.target_id)].append(price_list)
         for entry in price_list.entries:
-            item = IndexedEntry(price_list.id, price_list.priority, SPECIFICITY[entry.target_kind], entry)
+            breaks = compile_breaks(entry, price_list.currency)
+            item = IndexedEntry(price_list.id, price_list.priority, SPECIFICITY[entry.target_kind], entry, breaks)
             if entry.target_kind is TargetKind.ALL:
                 for_all.append(item)
                 continue

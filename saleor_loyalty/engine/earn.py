@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from .money import ZERO, prorate
 from .rules import EarnRule, EarnRuleKind, ProgramTerms, TargetKind, Tier
@@ -40,9 +40,11 @@ def floor_points(amount: Decimal) -> int:
     return int(amount.to_integral_value(rounding=ROUND_FLOOR))
 
 
-@dataclass(frozen=True, slots=True)
-class EarnLine:
-    """A line as earn sees it: ``paid`` is its total after tier prices and the prorated order discount."""
+class EarnLine(NamedTuple):
+    """A line as earn sees it: ``paid`` is its total after tier prices and the prorated order discount.
+
+    A named tuple: built once per line per quote, so cheap construction matters.
+    """
 
     line_id: str
     variant_id: int
@@ -133,7 +135,7 @@ class Exclude(EarnStrategy):
     def is_applicable(self, rule: EarnRule, context: EarnContext) -> bool:
         if rule.customer_type_id is not None:
             return context.customer.customer_type_id == rule.customer_type_id
-        return any(line_matches(rule.target_kind, rule.target_id, line) for line in context.lines)
+        return True  # a target exclusion: ``apply`` finds the lines it covers
 
     def apply(self, rules: Sequence[EarnRule], context: EarnContext, state: EarnState) -> None:
         for rule in rules:
@@ -171,9 +173,6 @@ class TierMultiplier(EarnStrategy):
 
 class ProductBonus(EarnStrategy):
     kind = EarnRuleKind.PRODUCT_BONUS
-
-    def is_applicable(self, rule: EarnRule, context: EarnContext) -> bool:
-        return any(line_matches(rule.target_kind, rule.target_id, line) for line in context.lines)
 
     @staticmethod
     def extra(rule: EarnRule, line: EarnLine, rate: Decimal) -> Decimal:

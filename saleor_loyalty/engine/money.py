@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .errors import InvalidValue, UnknownCurrency
 
@@ -35,6 +36,7 @@ def check_currency(code: object, *, field: str = "currency") -> str:
     return code
 
 
+@lru_cache(maxsize=256)  # called per line in a quote; a handful of currencies in practice
 def get_currency_exponent(currency: str) -> int:
     """Digits after the decimal point for ``currency``: JPY 0, KWD 3, CLF 4, otherwise 2."""
     check_currency(currency)

@@ -8,7 +8,8 @@ Resolution, for one line (``docs/rules.md``, "Price lists"):
 2. Their entries that target the line's variant, its product, one of its categories, or ALL.
 3. Of each entry, the breaks reached: ``min_quantity <= quantity``.
 4. Each reached break gives a unit price: the fixed price, or the base price less the
-   percentage; kept within ``[0, base]`` and rounded once, half up, to the currency.
+   percentage, rounded once, half up, to the currency (fixed prices are rounded when the
+   rules are compiled, percentages here).
 5. The lowest price wins. When several give that price, the one named as the reason is the
    list with the higher ``priority``, then the more specific target (variant > product >
    category > all), then the lower list id, lower entry id, higher break.
@@ -17,42 +18,81 @@ Resolution, for one line (``docs/rules.md``, "Price lists"):
 
 Because every reached break competes (not only the highest one reached), a larger quantity
 never raises the unit price, even when a list's breaks are entered out of order.
+
+Speed: a quote prices every break of every candidate entry of every line, so the loop works in
+integers. Prices are counted in the currency's minor units (cents); the line's base price is
+an integer ``B`` in units of ``10**-s`` (``s`` is the currency's exponent unless the base has
+more decimals, then ``k = 10**(s - exponent)`` converts); a percentage's rounded price is
+``(B * 2 * fnum + fden * k) // (2 * fden * k)``, which is exactly ROUND_HALF_UP of
+``base * (100 - percent) / 100`` for non-negative amounts. Only the winning price goes back to
+a ``Decimal``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
+from typing import NamedTuple
 
 from .compiled import IndexedEntry
-from .money import quantize
+from .money import get_currency_exponent
 from .values import BreakHint, PriceReason, PriceTableRow
 
-# (unit price, -priority, -specificity, list id, entry id, -min quantity): the smallest wins.
-_Key = tuple[Decimal, int, int, int, int, int]
+# (unit price in minor units, -priority, -specificity, list id, entry id, -min quantity):
+# the smallest wins.
+_Key = tuple[int, int, int, int, int, int]
+# (min quantity, key) of one break that lowers the base price.
+_Option = tuple[int, _Key]
 
 
-@dataclass(frozen=True, slots=True)
-class LinePrice:
-    """The resolved price of one line: unit price, why, and the next cheaper break."""
+class LinePrice(NamedTuple):
+    """The resolved price of one line: unit price, why, and the next cheaper break.
+
+    A named tuple rather than a dataclass: it is built once per line and never leaves the engine.
+    """
 
     unit_price: Decimal
     reason: PriceReason | None
     next_break: BreakHint | None
 
 
-def _options(candidates: Iterable[IndexedEntry], base_unit_price: Decimal, currency: str) -> list[tuple[int, _Key]]:
-    """Every break that would lower the base price, as (min quantity, key)."""
-    options: list[tuple[int, _Key]] = []
+class _Base(NamedTuple):
+    """A base price as integers: ``units`` of ``10**-scale``, ``k`` such units per minor unit."""
+
+    units: int
+    k: int
+    exponent: int
+
+
+def _as_base(base_unit_price: Decimal, currency: str) -> _Base:
+    exponent = get_currency_exponent(currency)
+    scaled = base_unit_price.scaleb(exponent)
+    units = int(scaled)
+    if units == scaled:  # the usual case: the base is at the currency's precision
+        return _Base(units, 1, exponent)
+    scale = -int(base_unit_price.as_tuple().exponent)
+    return _Base(int(base_unit_price.scaleb(scale)), 10 ** (scale - exponent), exponent)
+
+
+def _to_decimal(minor: int, base: _Base) -> Decimal:
+    return Decimal(minor).scaleb(-base.exponent)
+
+
+def _options(candidates: Iterable[IndexedEntry], base: _Base) -> list[_Option]:
+    """Every break that would lower the base price, with its rounded price (for tables)."""
+    options: list[_Option] = []
+    units, k = base.units, base.k
     for item in candidates:
-        for price_break in item.entry.breaks:
-            price = quantize(price_break.unit_price(base_unit_price), currency)
-            if price < base_unit_price:
-                key = (price, -item.priority, -item.specificity, item.list_id, item.entry.id, -price_break.min_quantity)
-                options.append((price_break.min_quantity, key))
+        for min_quantity, is_fixed, a, b, c in item.breaks:
+            price = a if is_fixed else (units * a + b * k) // (c * k)
+            if price * k < units:
+                options.append((min_quantity, _key(price, item, min_quantity)))
     return options
+
+
+def _key(price: int, item: IndexedEntry, min_quantity: int) -> _Key:
+    return (price, -item.priority, -item.specificity, item.list_id, item.entry.id, -min_quantity)
 
 
 def _reason(key: _Key) -> PriceReason:
@@ -75,29 +115,60 @@ def resolve_line_price(
     the unit price is 8.49, reason ``tier-price:list=12;break=50``. For 20 units only list 15 is
     reached: 8.60, and the next break hint says 30 more for 8.49 each.
     """
-    best: _Key | None = None
-    upcoming: _Key | None = None
-    upcoming_quantity = 0
-    options = _options(candidates, base_unit_price, currency)
-    for min_quantity, key in options:
-        if min_quantity <= quantity and (best is None or key < best):
-            best = key
-    unit_price = base_unit_price if best is None else best[0]
-    for min_quantity, key in options:
-        # The first quantity above this one where some break beats today's price; at that
-        # quantity the lowest such break wins.
-        if min_quantity > quantity and key[0] < unit_price:
-            if upcoming is None or (min_quantity, key) < (upcoming_quantity, upcoming):
-                upcoming, upcoming_quantity = key, min_quantity
-    next_break = None
-    if upcoming is not None:
-        next_break = BreakHint(
-            min_quantity=upcoming_quantity,
-            missing_quantity=upcoming_quantity - quantity,
-            unit_price=upcoming[0],
-            rule_id=upcoming[3],
-        )
-    return LinePrice(unit_price, None if best is None else _reason(best), next_break)
+    base = _as_base(base_unit_price, currency)
+    units, k = base.units, base.k
+    below = -(-units // k)  # a price in minor units is a discount when it is below this
+    # The hot loop of a quote, kept lean: integer prices, and tie-break keys built only at the
+    # end for the breaks that share the best price.
+    best_price = 0  # meaningful once ``best`` holds a break
+    best: list[tuple[IndexedEntry, int]] = []
+    above: list[tuple[int, int, IndexedEntry]] = []
+    for item in candidates:
+        for min_quantity, is_fixed, a, b, c in item.breaks:
+            if is_fixed:
+                price = a
+            elif k == 1:
+                price = (units * a + b) // c
+            else:
+                price = (units * a + b * k) // (c * k)
+            if price >= below:
+                continue  # not below the base price: no discount
+            if min_quantity > quantity:
+                above.append((min_quantity, price, item))
+            elif not best or price < best_price:
+                best_price, best = price, [(item, min_quantity)]
+            elif price == best_price:
+                best.append((item, min_quantity))
+    if not best:
+        unit_price, reason = base_unit_price, None
+        limit = below  # any break in ``above`` is below the base price
+    else:
+        unit_price = _to_decimal(best_price, base)
+        best_key = _key(best_price, *best[0]) if len(best) == 1 else min(_key(best_price, *tie) for tie in best)
+        reason = _reason(best_key)
+        limit = best_price
+    # The next break: the smallest quantity above this one where some break beats today's
+    # price; at that quantity the lowest such break wins.
+    next_quantity = 0
+    next_price = 0
+    next_best: list[IndexedEntry] = []
+    for min_quantity, price, item in above:
+        if price >= limit:
+            continue
+        if not next_best or min_quantity < next_quantity or (min_quantity == next_quantity and price < next_price):
+            next_quantity, next_price, next_best = min_quantity, price, [item]
+        elif min_quantity == next_quantity and price == next_price:
+            next_best.append(item)
+    if not next_best:
+        return LinePrice(unit_price, reason, None)
+    key = min(_key(next_price, item, next_quantity) for item in next_best)
+    hint = BreakHint(
+        min_quantity=next_quantity,
+        missing_quantity=next_quantity - quantity,
+        unit_price=_to_decimal(next_price, base),
+        rule_id=key[3],
+    )
+    return LinePrice(unit_price, reason, hint)
 
 
 def build_price_table(
@@ -110,16 +181,18 @@ def build_price_table(
     rows (1, 10.00), (10, 9.00, A), (50, 8.00, A); B's break at 20 does not beat 9.00 and its
     break at 100 only ties 8.00, so neither adds a row.
     """
+    base = _as_base(base_unit_price, currency)
     rows = [PriceTableRow(1, base_unit_price, None, None)]
     best: _Key | None = None
-    options = sorted(_options(candidates, base_unit_price, currency))
-    for min_quantity, group in groupby(options, key=lambda option: option[0]):
+    last_price: int | None = None
+    for min_quantity, group in groupby(sorted(_options(candidates, base)), key=lambda option: option[0]):
         group_best = min(key for _, key in group)
         if best is None or group_best < best:
             best = group_best
-        if best[0] < rows[-1].unit_price:
+        if last_price is None or best[0] < last_price:
+            last_price = best[0]
             reason = _reason(best)
-            row = PriceTableRow(min_quantity, best[0], reason.rule_id, reason.code)
+            row = PriceTableRow(min_quantity, _to_decimal(best[0], base), reason.rule_id, reason.code)
             if min_quantity == 1:
                 rows[0] = row
             else:

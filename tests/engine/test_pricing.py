@@ -348,3 +348,39 @@ def test_property_price_within_zero_and_base_and_never_rises_with_quantity(base,
     table = price_table([VariantSnapshot(10, 100, (1000,), base)], customer(), rule_set, channel="default", currency="EUR", now=NOW)
     for row in table[0].rows:
         assert unit_price(row.min_quantity) == row.unit_price
+
+
+@pytest.mark.parametrize(
+    ("base", "breaks", "expected"),
+    [
+        # A base with more decimals than the currency: prices still come out at its precision.
+        ("9.995", [brk(1, percent="10")], "9.00"),  # 8.9955
+        ("9.995", [brk(1, fixed="9.99")], "9.99"),
+        ("9.995", [brk(1, fixed="9.995")], "9.995"),  # rounds to 10.00: no discount, base kept
+        ("10.000", [brk(1, percent="50")], "5.00"),
+    ],
+)
+def test_bases_with_extra_decimals(base, breaks, expected):
+    quoted = quote_line([price_list(1, entry(1, *breaks))], price=base)
+    assert quoted.unit_price == D(expected)
+    assert str(quoted.unit_price) == expected
+
+
+def reference_percent_price(base: Decimal, percent: Decimal, currency: str) -> Decimal:
+    """The rule written plainly in Decimal: what the integer arithmetic must reproduce."""
+    from saleor_loyalty.engine.money import quantize
+
+    return quantize(base * (100 - percent) / 100, currency)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    base=st.decimals(min_value=0, max_value=100_000, places=3),
+    percent=st.decimals(min_value="0.001", max_value=100, places=3),
+    currency=st.sampled_from(["EUR", "JPY", "KWD"]),
+)
+def test_property_integer_pricing_matches_decimal_rounding(base, percent, currency):
+    lists = [price_list(1, entry(1, brk(1, percent=str(percent))), currency=currency)]
+    quoted = quote_line(lists, price=str(base), currency=currency)
+    expected = reference_percent_price(base, percent, currency)
+    assert quoted.unit_price == (expected if expected < base else base)
