@@ -63,8 +63,12 @@ def at(text: str) -> datetime:
 
 
 @pytest.fixture(autouse=True)
-def _nps_table_until_migrated(db: None) -> None:  # TEMPORARY: removed when migration lands
+def _nps_table_until_migrated(request: pytest.FixtureRequest) -> None:  # TEMPORARY: removed when migration lands
     from django.db import connection
+
+    if "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("db")
 
     from saleor_loyalty.models.metrics import NpsResponse
 
