@@ -64,7 +64,7 @@ def paid_line_amounts(totals: Sequence[Decimal], order_discount: Decimal, *, cur
     """
     discount = min(order_discount, sum(totals, ZERO))
     shares = prorate(discount, totals, currency)
-    return tuple(total - share for total, share in zip(totals, shares))
+    return tuple(total - share for total, share in zip(totals, shares, strict=True))
 
 
 def line_matches(kind: TargetKind | None, target_id: int | None, line: EarnLine) -> bool:

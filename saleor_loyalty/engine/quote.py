@@ -116,7 +116,7 @@ def quote_cart(
         paid = paid_line_amounts([line.total for line in line_quotes], cart.order_discount, currency=currency)
         earn_lines = tuple(
             EarnLine(line.line_id, line.variant_id, line.product_id, line.category_ids, line.quantity, amount)
-            for line, amount in zip(cart.lines, paid)
+            for line, amount in zip(cart.lines, paid, strict=True)
         )
         context = EarnContext(earn_lines, cart.shipping, customer, tier, terms, cart.channel, currency, now)
         earn = calculate_order_earn(context, rules.rules.earn_rules)

@@ -19,8 +19,20 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from .checks import HUNDRED, INT_MIN, ONE, ZERO, as_tuple, check_currency, check_decimal, check_int
-from .checks import check_unique_ids, check_window, fail, is_active
+from .checks import (
+    HUNDRED,
+    INT_MIN,
+    ONE,
+    ZERO,
+    as_tuple,
+    check_currency,
+    check_decimal,
+    check_int,
+    check_unique_ids,
+    check_window,
+    fail,
+    is_active,
+)
 from .terms import DiscountKind, NextPurchaseRule, ProgramTerms, ReferralTerms
 
 if TYPE_CHECKING:

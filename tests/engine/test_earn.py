@@ -1,7 +1,6 @@
 """Earn rules: one strategy per kind, the order they run in, rounding down, and event bonuses."""
 
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings

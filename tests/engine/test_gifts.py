@@ -6,7 +6,7 @@ import pytest
 
 from saleor_loyalty.engine.errors import InvalidRule
 from saleor_loyalty.engine.quote import quote_cart
-from saleor_loyalty.engine.rules import Audience, AudienceKind, GiftRule, ProgramTerms, TargetKind, Tier, TierMetric
+from saleor_loyalty.engine.rules import Audience, AudienceKind, GiftRule, ProgramTerms, Tier, TierMetric
 
 from .builders import NOW, D, brk, cart, compiled, customer, entry, line, price_list
 

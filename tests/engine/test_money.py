@@ -76,6 +76,6 @@ def test_prorate_shares_always_sum_to_the_total(total, weights):
     assert all(share >= 0 for share in shares)
     # A line never gets more than its own proportion plus one cent.
     weight_sum = sum(weights)
-    for share, weight in zip(shares, weights):
+    for share, weight in zip(shares, weights, strict=True):
         if weight_sum:
             assert share <= total * weight / weight_sum + Decimal("0.01")
