@@ -63,6 +63,7 @@ class IndexedEntry:
 def compile_breaks(entry: PriceListEntry, currency: str) -> tuple[CompiledBreak, ...]:
     """The entry's breaks as integers, once per rule set (see ``CompiledBreak``).
 
+    >>> from decimal import Decimal
     >>> from saleor_loyalty.engine.rules import PriceBreak
     >>> breaks = (PriceBreak(1, fixed_price=Decimal("9.995")), PriceBreak(10, percent_off=Decimal("12.5")))
     >>> compile_breaks(PriceListEntry(1, TargetKind.VARIANT, 5, breaks), "EUR")
