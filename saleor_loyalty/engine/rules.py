@@ -133,19 +133,6 @@ class PriceBreak:
         if self.percent_off is not None and not ZERO < self.percent_off <= HUNDRED:
             raise fail("PriceBreak", "percent_off", f"must be > 0 and <= 100, got {self.percent_off}")
 
-    def unit_price(self, base_unit_price: Decimal) -> Decimal:
-        """The unrounded unit price for ``base_unit_price``, kept within ``[0, base]``."""
-        if self.fixed_price is not None:
-            price = self.fixed_price
-        else:
-            assert self.percent_off is not None
-            price = base_unit_price * (HUNDRED - self.percent_off) / HUNDRED
-        return max(ZERO, min(price, base_unit_price))
-
-    @property
-    def code(self) -> str:
-        return f"break={self.min_quantity}"
-
 
 @dataclass(frozen=True, slots=True)
 class PriceListEntry:
