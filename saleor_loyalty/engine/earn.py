@@ -3,7 +3,7 @@
 One strategy class per earn-rule kind, registered by kind in ``EARN_STRATEGIES``. Each strategy
 has a *condition* (``is_applicable``: does this rule apply to this order, beyond the common
 channel / currency / validity check) and a *benefit* (``apply``: given every applicable rule of
-its kind, change the running ``EarnState``). Strategies run in ``ORDER_PHASES`` order:
+its kind, change the running ``EarnState``). ``calculate_order_earn`` runs them in this order:
 
 1. EXCLUDE           a customer-type exclusion ends the calculation with 0 points; a target
                      exclusion removes matching lines from everything below.
