@@ -17,6 +17,9 @@ try:
 except ImportError:
     collect_ignore = ["saleor"]
 
+    def pytest_report_header() -> str:
+        return "tests/saleor skipped: the saleor package is not importable (run it in a Saleor environment, docs/install.md)"
+
 
 @pytest.fixture(autouse=True)
 def _forget_system_account_ids() -> Iterator[None]:
