@@ -97,12 +97,7 @@ def _key(price: int, item: IndexedEntry, min_quantity: int) -> _Key:
 
 def _reason(key: _Key) -> PriceReason:
     list_id, entry_id, min_quantity = key[3], key[4], -key[5]
-    return PriceReason(
-        rule_id=list_id,
-        entry_id=entry_id,
-        min_quantity=min_quantity,
-        code=f"tier-price:list={list_id};break={min_quantity}",
-    )
+    return PriceReason(list_id, entry_id, min_quantity)
 
 
 def resolve_line_price(
@@ -118,55 +113,64 @@ def resolve_line_price(
     base = _as_base(base_unit_price, currency)
     units, k = base.units, base.k
     below = -(-units // k)  # a price in minor units is a discount when it is below this
-    # The hot loop of a quote, kept lean: integer prices, and tie-break keys built only at the
-    # end for the breaks that share the best price.
-    best_price = 0  # meaningful once ``best`` holds a break
-    best: list[tuple[IndexedEntry, int]] = []
-    above: list[tuple[int, int, IndexedEntry]] = []
+    # The hot loop of a quote, kept lean: integer prices (a percentage's is
+    # (units * a + b * k) // (c * k), see ``CompiledBreak``), breaks visited in quantity order
+    # so a loop can stop early, and tie-break keys built only for breaks that tie on price.
+    best_price = below
+    best_item: IndexedEntry | None = None
+    best_quantity = 0
+    ties: list[tuple[IndexedEntry, int]] = []  # other breaks at exactly ``best_price``
     for item in candidates:
         for min_quantity, is_fixed, a, b, c in item.breaks:
-            if is_fixed:
-                price = a
-            elif k == 1:
-                price = (units * a + b) // c
-            else:
-                price = (units * a + b * k) // (c * k)
-            if price >= below:
-                continue  # not below the base price: no discount
             if min_quantity > quantity:
-                above.append((min_quantity, price, item))
-            elif not best or price < best_price:
-                best_price, best = price, [(item, min_quantity)]
-            elif price == best_price:
-                best.append((item, min_quantity))
-    if not best:
-        unit_price, reason = base_unit_price, None
-        limit = below  # any break in ``above`` is below the base price
-    else:
+                break  # this break and the ones after it are not reached
+            price = a if is_fixed else (units * a + b * k) // (c * k)
+            if price < best_price:
+                best_price, best_item, best_quantity = price, item, min_quantity
+                if ties:
+                    ties = []
+            elif price == best_price and best_item is not None:
+                ties.append((item, min_quantity))
+    reason: PriceReason | None = None
+    unit_price = base_unit_price
+    if best_item is not None:
         unit_price = _to_decimal(best_price, base)
-        best_key = _key(best_price, *best[0]) if len(best) == 1 else min(_key(best_price, *tie) for tie in best)
+        best_key = _key(best_price, best_item, best_quantity)
+        for item, min_quantity in ties:
+            best_key = min(best_key, _key(best_price, item, min_quantity))
         reason = _reason(best_key)
-        limit = best_price
     # The next break: the smallest quantity above this one where some break beats today's
-    # price; at that quantity the lowest such break wins.
+    # price (``best_price``, or anything below the base); at that quantity the lowest wins.
     next_quantity = 0
     next_price = 0
-    next_best: list[IndexedEntry] = []
-    for min_quantity, price, item in above:
-        if price >= limit:
-            continue
-        if not next_best or min_quantity < next_quantity or (min_quantity == next_quantity and price < next_price):
-            next_quantity, next_price, next_best = min_quantity, price, [item]
-        elif min_quantity == next_quantity and price == next_price:
-            next_best.append(item)
-    if not next_best:
+    next_item: IndexedEntry | None = None
+    next_ties: list[IndexedEntry] = []
+    for item in candidates:
+        for min_quantity, is_fixed, a, b, c in item.breaks:
+            if min_quantity <= quantity:
+                continue
+            if next_item is not None and min_quantity > next_quantity:
+                break  # cannot be the next break any more
+            price = a if is_fixed else (units * a + b * k) // (c * k)
+            if price >= best_price:
+                continue
+            if next_item is None or min_quantity < next_quantity or price < next_price:
+                next_quantity, next_price, next_item = min_quantity, price, item
+                if next_ties:
+                    next_ties = []
+            elif price == next_price:
+                next_ties.append(item)
+            break  # this entry's later breaks come at larger quantities
+    if next_item is None:
         return LinePrice(unit_price, reason, None)
-    key = min(_key(next_price, item, next_quantity) for item in next_best)
+    next_list_id = next_item.list_id
+    if next_ties:
+        next_list_id = min(_key(next_price, item, next_quantity) for item in (next_item, *next_ties))[3]
     hint = BreakHint(
         min_quantity=next_quantity,
         missing_quantity=next_quantity - quantity,
         unit_price=_to_decimal(next_price, base),
-        rule_id=key[3],
+        rule_id=next_list_id,
     )
     return LinePrice(unit_price, reason, hint)
 

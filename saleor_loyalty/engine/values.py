@@ -200,13 +200,17 @@ class ReferralParty:
 class PriceReason:
     """Why a line costs what it does: the price list, its entry and break, and a short code.
 
-    ``code`` reads like ``tier-price:list=12;break=50``.
+    ``rule_id`` is the price list's id.
     """
 
     rule_id: int
     entry_id: int
     min_quantity: int
-    code: str
+
+    @property
+    def code(self) -> str:
+        """The short reason code: ``tier-price:list=12;break=50`` (built on demand, not per quote)."""
+        return f"tier-price:list={self.rule_id};break={self.min_quantity}"
 
 
 @dataclass(frozen=True, slots=True)
