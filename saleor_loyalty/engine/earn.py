@@ -62,6 +62,8 @@ def paid_line_amounts(totals: Sequence[Decimal], order_discount: Decimal, *, cur
     1.50 -> paid 51.00, 25.50, 8.50. With 10.00 over 3 equal lines of 10.00 the shares are
     3.34, 3.33, 3.33 (the leftover cent goes to the first line) -> paid 6.66, 6.67, 6.67.
     """
+    if order_discount == 0:
+        return tuple(totals)
     discount = min(order_discount, sum(totals, ZERO))
     shares = prorate(discount, totals, currency)
     return tuple(total - share for total, share in zip(totals, shares, strict=True))

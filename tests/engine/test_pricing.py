@@ -344,6 +344,15 @@ def test_property_price_within_zero_and_base_and_never_rises_with_quantity(base,
     here, more = unit_price(quantity), unit_price(quantity + 1)
     assert Decimal(0) <= here <= base
     assert more <= here
+    # The next-break hint keeps its promise: the same price up to it, its price at it.
+    line_quote = quote_cart(cart(line(quantity=quantity, price=str(base))), customer(), rule_set, now=NOW).lines[0]
+    hint = line_quote.next_break
+    if hint is not None:
+        assert hint.missing_quantity == hint.min_quantity - quantity > 0
+        assert unit_price(hint.min_quantity) == hint.unit_price < here
+        assert unit_price(hint.min_quantity - 1) == here
+    else:
+        assert unit_price(1000) == here
     # The table agrees with the quote at every row.
     table = price_table([VariantSnapshot(10, 100, (1000,), base)], customer(), rule_set, channel="default", currency="EUR", now=NOW)
     for row in table[0].rows:
