@@ -180,8 +180,9 @@ def _parse(kind: RuleKind, values: Mapping[str, Any], *, creating: bool) -> tupl
     return parsed, problems
 
 
-def _check_row(kind: RuleKind, row: models.Model, parsed: Mapping[str, Any]) -> Problems:
-    """References, uniqueness and the engine's checks for a row with the parsed values set."""
+def _check_row(kind: RuleKind, row: models.Model, parsed: Mapping[str, Any], *, fields_ok: bool) -> Problems:
+    """References and uniqueness of the parsed values; then, if every field parsed
+    (``fields_ok``), the engine's checks on the whole row."""
     problems: Problems = []
     references = {**kind.references, "user_id": _user_model()} if "user_id" in kind.fields else kind.references
     for name, target in references.items():
@@ -192,6 +193,8 @@ def _check_row(kind: RuleKind, row: models.Model, parsed: Mapping[str, Any]) -> 
         others = kind.model.objects.filter(**{name: getattr(row, name)}).exclude(pk=row.pk)
         if name in parsed and others.exists():
             problems.append((name, f"{name}: {getattr(row, name)!r} is already used by another rule"))
+    if not fields_ok:
+        return problems  # the row holds unparsed values: the checks below would misreport
     if "audience_kind" in kind.fields:
         problems.extend(_check_audience_columns(row))
     if isinstance(row, ReferralProgram) and row.is_active:
@@ -226,8 +229,7 @@ def _save(kind: RuleKind, row: Row, values: Mapping[str, Any], *, creating: bool
     parsed, problems = _parse(kind, values, creating=creating)
     for name, value in parsed.items():
         setattr(row, name, value)
-    if not problems:
-        problems = _check_row(kind, row, parsed)
+    problems.extend(_check_row(kind, row, parsed, fields_ok=not problems))
     raise_problems(problems)
     moment = now or timezone.now()
     row.updated_at = moment  # type: ignore[attr-defined]
