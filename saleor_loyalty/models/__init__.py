@@ -54,3 +54,8 @@ __all__ += [
     "OrderRecord", "OrderStatus", "PriceBreak", "PriceList", "PriceListEntry", "Referral", "ReferralCode",
     "ReferralProgram", "ReferralStatus", "RulesVersion", "Tier", "TierChangeRecord",
 ]
+
+# Measurement: NPS answers (services.nps, services.metrics).
+from .metrics import NpsResponse  # noqa: E402
+
+__all__ += ["NpsResponse"]

@@ -63,12 +63,17 @@ def _next_period_start(period_start: date) -> date:
     return date(period_start.year + period_start.month // 12, period_start.month % 12 + 1, 1)
 
 
-def _check_input(score: object, comment: str) -> None:
+def _check_input(score: object, comment: str, channel: str) -> None:
     problems: list[tuple[str | None, str]] = []
     if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
         problems.append(("score", f"score must be a whole number from 0 to 10, got {score!r}"))
     if len(comment) > NPS_COMMENT_MAX_LENGTH:
         problems.append(("comment", f"comment must be at most {NPS_COMMENT_MAX_LENGTH} characters, got {len(comment)}"))
+    elif "\x00" in comment:
+        # PostgreSQL text cannot hold NUL; refusing beats failing inside the INSERT.
+        problems.append(("comment", "comment must not contain NUL characters"))
+    if len(channel) > 255 or "\x00" in channel:
+        problems.append(("channel", "channel must be a channel slug (at most 255 characters)"))
     if problems:
         raise InvalidInput("; ".join(message for _, message in problems), problems=problems)
 
@@ -94,7 +99,7 @@ def submit_nps_response(
     Raises ``InvalidInput`` (score outside 0-10, comment too long) and ``NpsAlreadySubmitted``.
     """
     comment = comment.strip()
-    _check_input(score, comment)
+    _check_input(score, comment, channel)
     now = now or timezone.now()
     period_start = get_nps_period_start(now)
     order_id = (order_id or "").strip()

@@ -61,17 +61,3 @@ def at(text: str) -> datetime:
     """``at("2025-03-05")`` is noon UTC that day; a full ISO timestamp is taken as is."""
     return datetime.fromisoformat(text if "T" in text else f"{text}T12:00:00+00:00")
 
-
-@pytest.fixture(autouse=True)
-def _nps_table_until_migrated(request: pytest.FixtureRequest) -> None:  # TEMPORARY: removed when migration lands
-    from django.db import connection
-
-    if "db" not in request.fixturenames:
-        return
-    request.getfixturevalue("db")
-
-    from saleor_loyalty.models.metrics import NpsResponse
-
-    if NpsResponse._meta.db_table not in connection.introspection.table_names():
-        with connection.schema_editor() as editor:
-            editor.create_model(NpsResponse)

@@ -88,6 +88,11 @@ def test_every_input_problem_is_reported_at_once(customer: Any) -> None:
     assert [field for field, _ in caught.value.problems] == ["score", "comment"]
 
 
+def test_a_nul_character_is_refused_before_the_database_sees_it(customer: Any) -> None:
+    with pytest.raises(InvalidInput, match="must not contain NUL"):
+        submit_nps_response(customer.pk, 5, comment="a\x00b")
+
+
 def test_the_period_is_the_utc_month() -> None:
     from datetime import datetime, timedelta, timezone
 

@@ -42,7 +42,7 @@ D = Decimal
 
 
 @pytest.fixture
-def people(create_user: Callable[..., Any]) -> dict[str, Any]:
+def people(create_user: Callable[..., Any], db: None) -> dict[str, Any]:
     return {name: create_user() for name in "AB"}
 
 

@@ -143,8 +143,8 @@ def run_backtest(
     """
     if warmup_days is None:
         warmup_days = get_default_warmup_days(current, candidate)
-    if warmup_days < 0 or workers < 1:
-        raise InvalidInput("warmup_days must be 0 or more and workers at least 1", field="warmup_days")
+    if not 0 <= warmup_days <= 36_500 or workers < 1:
+        raise InvalidInput("warmup_days must be 0 to 36500 and workers at least 1", field="warmup_days")
     started = time.perf_counter()
     arguments = (source, period, period.start - timedelta(days=warmup_days), (current, candidate),
                  dict(variant_prices or {}))

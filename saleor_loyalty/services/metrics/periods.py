@@ -34,8 +34,18 @@ class Period:
         return (self.end - self.start).days
 
 
+# Reports look back up to 100 years before a period (lookback); keep the arithmetic in range.
+MIN_YEAR, MAX_YEAR = 1900, 9998
+
+
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _checked(period: Period) -> Period:
+    if not MIN_YEAR <= period.start.year <= MAX_YEAR or period.end.year > MAX_YEAR + 1:
+        raise InvalidInput(f"period {period.label!r} must lie between {MIN_YEAR} and {MAX_YEAR}", field="period")
+    return period
 
 
 def _add_months(day: date, months: int) -> date:
@@ -51,13 +61,21 @@ def _parse_day(text: str, label: str) -> date:
 
 
 def parse_period(label: str) -> Period:
-    """The interval a period label names (see the module doc).
+    """The interval a period label names (see the module doc); ``InvalidInput`` if it names none.
 
     >>> parse_period("2025-Q1").end
     datetime.datetime(2025, 4, 1, 0, 0, tzinfo=datetime.timezone.utc)
     >>> parse_period("2025-03-01..2025-03-31").days
     31
     """
+    try:
+        period = _parse(label)
+    except (ValueError, OverflowError):  # a date past the calendar's end (year 9999 and later)
+        raise InvalidInput(f"period {label!r} must lie between {MIN_YEAR} and {MAX_YEAR}", field="period") from None
+    return _checked(period)
+
+
+def _parse(label: str) -> Period:
     text = label.strip()
     if ".." in text:
         first, _, last = text.partition("..")
@@ -97,4 +115,4 @@ def period_between(start: datetime, end: datetime) -> Period:
         raise InvalidInput("period bounds must be aware datetimes", field="period")
     if end <= start:
         raise InvalidInput("a period must end after it starts", field="period")
-    return Period(start, end, f"{start.isoformat()}..{end.isoformat()}")
+    return _checked(Period(start, end, f"{start.isoformat()}..{end.isoformat()}"))

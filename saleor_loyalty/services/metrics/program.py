@@ -14,6 +14,7 @@ from .periods import Period
 from .results import GroupBy, MetricsRow, NpsFigures, OrderFigures, PointFigures, ProgramMetrics, build_row
 
 DEFAULT_LOOKBACK_DAYS = 365
+MAX_LOOKBACK_DAYS = 36_500  # a century: more is a typo, and would leave the calendar's range
 
 
 def _resolve_currency(period: Period, *, channel: str | None, currency: str | None) -> str:
@@ -35,14 +36,19 @@ def _resolve_currency(period: Period, *, channel: str | None, currency: str | No
     return newest
 
 
-def _check_parameters(*, gross_margin: Decimal, point_value: Decimal, lookback_days: int | None) -> None:
+def _check_parameters(
+    *, gross_margin: Decimal, point_value: Decimal, lookback_days: int | None, channel: str | None
+) -> None:
     problems: list[tuple[str | None, str]] = []
+    if channel is not None and (len(channel) > 255 or "\x00" in channel):
+        problems.append(("channel", "channel must be a channel slug (at most 255 characters)"))
     if not gross_margin.is_finite() or not Decimal(0) <= gross_margin <= Decimal(1):
         problems.append(("gross_margin", f"gross_margin must be between 0 and 1, got {gross_margin}"))
     if not point_value.is_finite() or point_value <= 0:
         problems.append(("point_value", f"point_value must be greater than 0, got {point_value}"))
-    if lookback_days is not None and lookback_days < 1:
-        problems.append(("lookback_days", f"lookback_days must be at least 1 (or None: all time), got {lookback_days}"))
+    if lookback_days is not None and not 1 <= lookback_days <= MAX_LOOKBACK_DAYS:
+        problems.append(("lookback_days", f"lookback_days must be 1 to {MAX_LOOKBACK_DAYS} (or None: all time), "
+                                          f"got {lookback_days}"))
     if problems:
         raise InvalidInput("; ".join(message for _, message in problems), problems=problems)
 
@@ -71,7 +77,8 @@ def calculate_program_metrics(
     1/3 = 33.33 %, CRR (3 - 1) / 3 = 66.67 % where "3 at end" counts the new customer, churn
     33.33 %.
     """
-    _check_parameters(gross_margin=gross_margin, point_value=point_value, lookback_days=lookback_days)
+    _check_parameters(gross_margin=gross_margin, point_value=point_value, lookback_days=lookback_days,
+                      channel=channel)
     group_by = GroupBy(group_by)
     currency = _resolve_currency(period, channel=channel, currency=currency)
     orders = queries.fetch_order_figures(
