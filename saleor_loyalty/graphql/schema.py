@@ -12,15 +12,18 @@ from collections.abc import Sequence
 
 import graphene
 
+from .mutations.nps_submit import LoyaltyNpsSubmit
 from .mutations.points_adjust import LoyaltyPointsAdjust
 from .queries.accounts import AccountQueries
+from .queries.metrics import MetricsQueries
 from .queries.viewer import ViewerQueries
 
-QUERIES: tuple[type[graphene.ObjectType], ...] = (ViewerQueries, AccountQueries)
+QUERIES: tuple[type[graphene.ObjectType], ...] = (ViewerQueries, AccountQueries, MetricsQueries)
 
 # Root mutation field name -> mutation class, in the order the schema lists them.
 MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyPointsAdjust": LoyaltyPointsAdjust,
+    "loyaltyNpsSubmit": LoyaltyNpsSubmit,
 }
 
 
