@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from graphql import GraphQLError, GraphQLSchema, parse, validate
-from graphql.execution import execute
+from graphql.execution import ExecutionResult, execute
 
 from .auth import AuthBackend, AuthenticationFailed, Requestor
 from .core.context import LoyaltyContext
@@ -164,13 +164,14 @@ def _run_operation(schema: GraphQLSchema, entry: Any, request: HttpRequest, requ
 
     context = LoyaltyContext(request=request, requestor=requestor)
     try:
-        result = execute(
+        # Without return_promise, graphql-core 2 returns the result itself, not a promise.
+        result = cast(ExecutionResult, execute(
             schema,
             document,
             context_value=context,
             variable_values=variables,
             operation_name=operation_name,
-        )
+        ))
     except GraphQLError as exc:
         # Raised before any resolver runs: a variable of the wrong type, an unknown operation.
         return _invalid(exc)

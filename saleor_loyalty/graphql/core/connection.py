@@ -71,7 +71,8 @@ class ConnectionField(graphene.Field):
 
 def validate_page_args(args: dict[str, Any], field_name: str, *, backward: bool = True) -> int:
     """The page size asked for, once ``args`` follow the paging rules; else ``GraphQLError``."""
-    first, last = args.get("first"), args.get("last")
+    first: int | None = args.get("first")
+    last: int | None = args.get("last")
     if first is not None and last is not None:
         raise GraphQLError("Argument `last` cannot be combined with `first`.")
     if first is None and last is None:
@@ -81,7 +82,11 @@ def validate_page_args(args: dict[str, Any], field_name: str, *, backward: bool 
         raise GraphQLError("Argument `first` cannot be combined with `before`.")
     if last is not None and args.get("after") is not None:
         raise GraphQLError("Argument `last` cannot be combined with `after`.")
-    name, size = ("first", first) if first is not None else ("last", last)
+    if first is not None:
+        name, size = "first", first
+    else:
+        assert last is not None  # refused above when both are missing
+        name, size = "last", last
     if size < 1:
         raise GraphQLError(f"Argument `{name}` must be a positive integer.")
     if size > MAX_PAGE_SIZE:
@@ -89,7 +94,7 @@ def validate_page_args(args: dict[str, Any], field_name: str, *, backward: bool 
             f"Requesting {size} records on the `{field_name}` connection exceeds the "
             f"`{name}` limit of {MAX_PAGE_SIZE} records."
         )
-    return int(size)
+    return size
 
 
 def create_connection_slice(

@@ -59,7 +59,7 @@ class QueryTooComplex(GraphQLError):
 def unwrap_error(error: BaseException) -> BaseException:
     """The exception a resolver raised, out of graphql-core's ``GraphQLLocatedError`` wrapper."""
     while isinstance(error, GraphQLError) and getattr(error, "original_error", None) is not None:
-        error = error.original_error  # type: ignore[assignment]
+        error = error.original_error  # type: ignore[attr-defined]
     return error
 
 

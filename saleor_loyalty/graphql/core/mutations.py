@@ -28,7 +28,8 @@ malformed global ID) comes back in the payload's ``errors`` with the family's co
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import graphene
 from django.db import transaction
@@ -57,6 +58,11 @@ class BaseMutation(graphene.Mutation):
 
     class Meta:
         abstract = True
+
+    # ``perform_mutation(cls, root, info, /, **arguments) -> payload``: each mutation defines it as
+    # a classmethod with its own keyword arguments (declared here, not defined, so that mypy lets
+    # every subclass name them), and ``mutate`` runs it in one transaction.
+    perform_mutation: ClassVar[Callable[..., Any]]
 
     @classmethod
     def __init_subclass_with_meta__(  # type: ignore[override]
@@ -102,10 +108,6 @@ class BaseMutation(graphene.Mutation):
         if getattr(payload, "errors", None) is None:
             payload.errors = []
         return payload
-
-    @classmethod
-    def perform_mutation(cls, root: Any, info: Any, /, **data: Any) -> Any:
-        raise NotImplementedError
 
     @classmethod
     def error_payload(cls, errors: list[ErrorTuple], *, exc: LoyaltyError | None = None) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 import graphene
 
 from ...services import points
+from ...services.points import StatementLine
 from ..core.connection import ConnectionField, connection_from_page, decode_int_cursor, encode_cursor, validate_page_args
 from ..core.ids import to_global_id
 from ..enums import LoyaltyPointsBucketEnum, LoyaltyTransactionKindEnum
@@ -45,11 +46,11 @@ class LoyaltyLedgerEntry(graphene.ObjectType):
         description = "One movement of points in a loyalty account, as the account's statement shows it."
 
     @staticmethod
-    def resolve_id(root: points.StatementLine, _info: Any) -> str:
+    def resolve_id(root: StatementLine, _info: Any) -> str:
         return to_global_id("LoyaltyLedgerEntry", root.entry_id)
 
     @staticmethod
-    def resolve_created_at(root: points.StatementLine, _info: Any) -> datetime:
+    def resolve_created_at(root: StatementLine, _info: Any) -> datetime:
         return root.created_at
 
 
