@@ -132,37 +132,29 @@ def write_csv(count: int, path: Path) -> None:
 
 
 def fill_table(count: int) -> None:
-    """Migrate the (embedded) database and insert users and order records with bulk SQL."""
+    """Migrate the (embedded) database, then COPY users and order records in (PostgreSQL's bulk load)."""
+    import json
+
     from django.core.management import call_command
     from django.db import connection
 
     call_command("migrate", verbosity=0)
+    columns = ("order_id, user_id, email, channel, currency, checkout_token, voucher_code, goods_total, shipping,"
+               " refunded_amount, status, placed_at, points_earned, points_reversed, credited, lines, created_at,"
+               " updated_at")
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO auth_user (id, password, is_superuser, username, first_name, last_name, email, is_staff,"
             " is_active, date_joined) SELECT g, '', false, 'c' || g, '', '', 'c' || g || '@example.com', false,"
             " true, '2024-06-01' FROM generate_series(1, %s) g ON CONFLICT DO NOTHING", [CUSTOMERS])
-        batch: list[tuple[object, ...]] = []
-        for order_id, placed_at, customer, email, _company, lines in generate_orders(count):
-            import json
-            goods = sum(quantity * price for _v, _p, _c, quantity, price in lines)
-            snapshot = [{"line_id": str(i), "variant_id": v, "product_id": p, "category_ids": [c], "quantity": q,
-                         "paid_total": f"{q * price:.2f}", "base_unit_price": f"{price:.2f}"}
-                        for i, (v, p, c, q, price) in enumerate(lines)]
-            batch.append((order_id, customer, email, f"{goods:.2f}", placed_at, json.dumps(snapshot)))
-            if len(batch) == 5000:
-                _insert(cursor, batch)
-                batch = []
-        if batch:
-            _insert(cursor, batch)
-
-
-def _insert(cursor, batch) -> None:  # type: ignore[no-untyped-def]
-    cursor.executemany(
-        "INSERT INTO loyalty_order (order_id, user_id, email, channel, currency, checkout_token, voucher_code,"
-        " goods_total, shipping, refunded_amount, status, placed_at, paid_at, points_earned, points_reversed,"
-        " credited, lines, created_at, updated_at) VALUES (%s, %s, %s, 'web', 'EUR', '', '', %s, 4.90, 0, 'paid',"
-        " %s, NULL, 0, 0, false, %s::jsonb, now(), now())", batch)
+        with cursor.cursor.copy(f"COPY loyalty_order ({columns}) FROM STDIN") as copy:
+            for order_id, placed_at, customer, email, _company, lines in generate_orders(count):
+                goods = sum(quantity * price for _v, _p, _c, quantity, price in lines)
+                snapshot = [{"line_id": str(i), "variant_id": v, "product_id": p, "category_ids": [c], "quantity": q,
+                             "paid_total": f"{q * price:.2f}", "base_unit_price": f"{price:.2f}"}
+                            for i, (v, p, c, q, price) in enumerate(lines)]
+                copy.write_row((order_id, customer, email, "web", "EUR", "", "", f"{goods:.2f}", "4.90", "0", "paid",
+                                placed_at, 0, 0, False, json.dumps(snapshot), placed_at, placed_at))
 
 
 def _cpu_seconds() -> float:
