@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from saleor_loyalty.models import OrderStatus
+from saleor_loyalty.models import CustomerLoyalty, LedgerTransaction, OrderRecord, OrderStatus
 from saleor_loyalty.services.backtest import OrderRecordSource
 from saleor_loyalty.services.metrics import parse_period
 
@@ -69,6 +69,9 @@ def test_the_command_compares_the_rule_sets_from_the_order_records(records: Any,
 
     report = json.loads(out.getvalue())
     assert (report["orders"], report["fallback_lines"]) == (4, 3)
+    # a replay in memory: no ledger row, no tier, and the order records untouched
+    assert not LedgerTransaction.objects.exists() and not CustomerLoyalty.objects.exists()
+    assert OrderRecord.objects.filter(points_earned=0, credited=False).count() == OrderRecord.objects.count() == 6
     assert (report["current"]["points_issued"], report["candidate"]["points_issued"]) == (170, 218)
     assert (report["candidate"]["tier_price_discount"], report["candidate"]["gift_cost"]) == ("6.00", "15.00")
     assert report["candidate"]["tier_distribution"] == {"Silver": 1}
