@@ -138,6 +138,23 @@ def test_a_customer_downgraded_after_the_period_counts_in_the_tier_they_had(
     assert set(rows) == {"Gold"}
 
 
+def test_the_last_change_before_the_end_wins_over_the_tier_held_now(
+    people: dict[str, Any], make_order: Callable[..., Any]
+) -> None:
+    # given: A moved to Silver in February; the Gold held now was set without a recorded change
+    silver = Tier.objects.create(name="Silver", slug="silver", rank=1, metric="spend", threshold=D("100"))
+    gold = Tier.objects.create(name="Gold", slug="gold", rank=2, metric="spend", threshold=D("1000"))
+    CustomerLoyalty.objects.create(user=people["A"], tier=gold, tier_since=at("2025-04-20"))
+    TierChangeRecord.objects.create(
+        user=people["A"], from_tier=None, to_tier=silver, change="upgrade", changed_at=at("2025-02-01")
+    )
+    make_order(people["A"], "2025-03-02", "10.00")
+
+    rows = {row.label: row for row in report(group_by=GroupBy.TIER).groups}
+
+    assert set(rows) == {"Silver"}
+
+
 def test_program_cost_adds_tier_prices_and_gifts_when_the_lines_record_them(
     people: dict[str, Any], make_order: Callable[..., Any]
 ) -> None:
