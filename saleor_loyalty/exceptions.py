@@ -176,3 +176,100 @@ class ReferralRefused(Refused):
     """A referral is refused (``reason``: same_user, same_email, already_referred, unknown_code, ...)."""
 
     code = "REFERRAL_REFUSED"
+
+
+# --- B2B errors: companies, member redemption limits, volume rebates (docs/b2b.md) ---
+
+
+class CompanyError(LoyaltyError):
+    """Base class of the company (B2B) errors."""
+
+    code = "COMPANY_ERROR"
+
+
+class CompanyNotFound(CompanyError, NotFound):
+    code = "COMPANY_NOT_FOUND"
+
+
+class CompanyMemberNotFound(CompanyError, NotFound):
+    """The customer is not a member of the company named."""
+
+    code = "COMPANY_MEMBER_NOT_FOUND"
+
+
+class NotCompanyMember(CompanyError):
+    """The customer asked about a company they do not belong to (a member of another one)."""
+
+    code = "NOT_COMPANY_MEMBER"
+
+
+class CompanyPermissionDenied(CompanyError):
+    """Only the company's admins (or staff) may manage its members."""
+
+    code = "COMPANY_PERMISSION_DENIED"
+
+
+class AlreadyInCompany(CompanyError):
+    """A customer belongs to at most one company."""
+
+    code = "ALREADY_IN_COMPANY"
+
+
+class LastCompanyAdmin(CompanyError):
+    """The last admin of a company with other members cannot leave or be demoted."""
+
+    code = "LAST_COMPANY_ADMIN"
+
+
+class CompanyInactive(CompanyError):
+    """The company was deactivated: its members cannot redeem from the shared pool."""
+
+    code = "COMPANY_INACTIVE"
+
+
+class CompanyInUse(CompanyError):
+    """The company has points, price lists or rebate statements; deactivate it instead."""
+
+    code = "COMPANY_IN_USE"
+
+
+class MemberRedemptionLimitExceeded(CompanyError):
+    """The member's redemptions this month would pass the limit the company admin set."""
+
+    code = "MEMBER_REDEMPTION_LIMIT_EXCEEDED"
+
+    def __init__(self, message: str, *, limit: int, redeemed: int, requested: int) -> None:
+        super().__init__(message, field="points")
+        self.limit = limit
+        self.redeemed = redeemed
+        self.requested = requested
+
+    @property
+    def remaining(self) -> int:
+        return max(self.limit - self.redeemed, 0)
+
+
+class RebateError(LoyaltyError):
+    """Base class of the volume rebate errors."""
+
+    code = "REBATE_ERROR"
+
+
+class RebateProgramNotFound(RebateError, NotFound):
+    code = "REBATE_PROGRAM_NOT_FOUND"
+
+
+class RebateStatementNotFound(RebateError, NotFound):
+    code = "REBATE_STATEMENT_NOT_FOUND"
+
+
+class RebatePeriodInvalid(RebateError):
+    """The date is not the first day of one of the program's periods, or precedes the program."""
+
+    code = "REBATE_PERIOD_INVALID"
+
+
+class RebatePeriodNotOver(RebateError):
+    """A period can be closed only once it ended and its settle days passed."""
+
+    code = "REBATE_PERIOD_NOT_OVER"

@@ -59,3 +59,21 @@ __all__ += [
 from .metrics import NpsResponse  # noqa: E402
 
 __all__ += ["NpsResponse"]
+
+# B2B: company tier history and volume rebates (services.companies, services.rebates).
+from .companies import CompanyTierChange  # noqa: E402
+from .rebates import (  # noqa: E402
+    RebateBand,
+    RebatePayout,
+    RebatePeriodClose,
+    RebatePeriodKind,
+    RebateProgram,
+    RebateStatement,
+    RebateStatementOrder,
+    RebateStatus,
+)
+
+__all__ += [
+    "CompanyTierChange", "RebateBand", "RebatePayout", "RebatePeriodClose", "RebatePeriodKind", "RebateProgram",
+    "RebateStatement", "RebateStatementOrder", "RebateStatus",
+]
