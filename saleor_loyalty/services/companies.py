@@ -1,0 +1,423 @@
+"""Company use cases (B2B): companies, their members and roles, and what a member buys as.
+
+A company has members (customers) who are its ``admin``s or ``buyer``s, an optional Saleor
+customer type its members buy as, and one shared points account: every member's orders earn
+into it and members redeem from it (``services.points.get_account_for_customer`` decides).
+docs/b2b.md has the rules; the decisions that matter most:
+
+* Joining keeps the customer's personal account as it is (its points stay theirs, unusable
+  while they are a member, and usable again if they leave); new earnings go to the company.
+  Leaving keeps the company's points with the company.
+* Members are managed by the company's admins or by staff (``Actor``); staff permission itself
+  (``MANAGE_USERS``) is the adapter's to check. A company that has members keeps at least one
+  admin.
+* A member's ``redemption_limit`` caps the points they redeem from the shared pool per calendar
+  month; ``services.company_limits.check_member_redemption`` enforces it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..exceptions import (
+    AlreadyInCompany,
+    CompanyInUse,
+    CompanyMemberNotFound,
+    CompanyNotFound,
+    CompanyPermissionDenied,
+    InvalidInput,
+    LastCompanyAdmin,
+    NotCompanyMember,
+)
+from ..models import Company, CompanyMember, CompanyRole, Tier
+
+__all__ = [
+    "Actor", "BuyerContext", "CompanyInfo", "MemberInfo", "MembershipInfo",
+    "add_member", "create_company", "delete_company",
+    "get_buyer_context", "get_company", "get_member", "get_membership", "list_companies",
+    "list_members", "remove_member", "set_member_redemption_limit",
+    "set_member_role", "update_company",
+]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks: staff (the adapter checked their permission) or a customer (``user_id``)."""
+
+    user_id: int | None
+    is_staff: bool = False
+
+    @classmethod
+    def staff(cls, user_id: int | None = None) -> Actor:
+        return cls(user_id, is_staff=True)
+
+    @classmethod
+    def customer(cls, user_id: int) -> Actor:
+        return cls(user_id)
+
+
+@dataclass(frozen=True)
+class CompanyInfo:
+    company_id: int
+    name: str
+    slug: str | None
+    customer_type_id: int | None
+    is_active: bool
+    tier_id: int | None
+    tier_since: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    company_id: int
+    user_id: int
+    email: str
+    role: str
+    redemption_limit: int | None
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class MembershipInfo:
+    """A customer's membership, with the company's fields a quote or a redemption needs."""
+
+    company_id: int
+    role: str
+    redemption_limit: int | None
+    company_is_active: bool
+    customer_type_id: int | None
+    tier_id: int | None
+
+
+@dataclass(frozen=True)
+class BuyerContext:
+    """What a customer buys as: the fields of the engine's ``CustomerSnapshot`` a company sets."""
+
+    company_id: int | None
+    customer_type_id: int | None
+    tier_id: int | None
+
+
+# --- companies ------------------------------------------------------------------------------
+
+_UNSET: Any = object()
+
+
+def create_company(
+    name: str, *, slug: str | None = None, customer_type_id: int | None = None, now: datetime | None = None
+) -> CompanyInfo:
+    """Create an active company with no members. ``slug`` defaults to the name's, made unique
+    with a number (``acme``, ``acme-2``); a slug given and already taken is refused."""
+    now = now or timezone.now()
+    clean_name = _check_name(name)
+    _check_customer_type(customer_type_id)
+    chosen = _unique_slug(clean_name) if slug is None else _check_slug(slug, company_id=None)
+    try:
+        with transaction.atomic():
+            company = Company.objects.create(
+                name=clean_name, slug=chosen, customer_type_id=customer_type_id, updated_at=now
+            )
+    except IntegrityError:
+        # A concurrent create took the slug between the check and the insert (loyalty_company_slug_unique).
+        raise InvalidInput(f"slug {chosen!r} was just taken by another company; try again", field="slug") from None
+    return _company_info(company)
+
+
+def update_company(
+    company_id: int,
+    *,
+    name: str = _UNSET,
+    slug: str = _UNSET,
+    customer_type_id: int | None = _UNSET,
+    is_active: bool = _UNSET,
+    now: datetime | None = None,
+) -> CompanyInfo:
+    """Change the named fields only. A deactivated company keeps its members and points, but
+    its members cannot redeem and it gets no rebates until it is active again."""
+    with transaction.atomic():
+        company = _lock_company(company_id)
+        if name is not _UNSET:
+            company.name = _check_name(name)
+        if slug is not _UNSET:
+            company.slug = _check_slug(slug, company_id=company_id)
+        if customer_type_id is not _UNSET:
+            company.customer_type_id = _check_customer_type(customer_type_id)
+        if is_active is not _UNSET:
+            company.is_active = bool(is_active)
+        company.updated_at = now or timezone.now()
+        company.save()
+    return _company_info(company)
+
+
+def delete_company(company_id: int) -> None:
+    """Delete a company that never had points, price lists or rebates; else ``CompanyInUse``."""
+    with transaction.atomic():
+        company = _lock_company(company_id)
+        try:
+            with transaction.atomic():
+                company.delete()
+        except ProtectedError:
+            raise CompanyInUse(
+                f"company {company_id} has points, price lists or rebate statements; deactivate it instead",
+                field="company_id",
+            ) from None
+
+
+def get_company(company_id: int, *, by: Actor) -> CompanyInfo:
+    """The company, for staff or one of its members (``NotCompanyMember`` for anyone else)."""
+    company = Company.objects.filter(pk=company_id).first()
+    if company is None:
+        raise CompanyNotFound(f"no company {company_id}", field="company_id")
+    _authorize(company_id, by, admin=False)
+    return _company_info(company)
+
+
+def list_companies(
+    *, search: str = "", include_inactive: bool = True, limit: int | None = None
+) -> tuple[CompanyInfo, ...]:
+    """Companies by name (staff); ``search`` matches name or slug, case-insensitively."""
+    found = Company.objects.all()
+    if search:
+        found = found.filter(Q(name__icontains=search) | Q(slug__icontains=search))
+    if not include_inactive:
+        found = found.filter(is_active=True)
+    if limit is not None:
+        found = found[:limit]
+    return tuple(_company_info(company) for company in found)
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+def add_member(
+    company_id: int,
+    user_id: int,
+    *,
+    by: Actor,
+    role: str = "buyer",
+    redemption_limit: int | None = None,
+    now: datetime | None = None,
+) -> MemberInfo:
+    """Add a customer to the company; a customer belongs to one company at most.
+
+    The customer's personal account is left as it is (see the module doc); from now on their
+    orders earn into the company's account.
+    """
+    role = _check_role(role)
+    _check_limit(redemption_limit)
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_company(company_id)
+        _authorize(company_id, by, admin=True)
+        if not get_user_model().objects.filter(pk=user_id).exists():
+            raise InvalidInput(f"no customer {user_id}", field="user_id")
+        current = CompanyMember.objects.filter(user_id=user_id).values_list("company_id", flat=True).first()
+        if current is not None:
+            where = "this company" if current == company_id else "another company"
+            raise AlreadyInCompany(f"customer {user_id} is already a member of {where}", field="user_id")
+        try:
+            with transaction.atomic():
+                member = CompanyMember.objects.create(
+                    company_id=company_id, user_id=user_id, role=role, redemption_limit=redemption_limit,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            # A concurrent add for the same customer won (loyalty_company_member_one_company_per_user).
+            raise AlreadyInCompany(f"customer {user_id} is already a member of a company", field="user_id") from None
+    return _member_info(member)
+
+
+def remove_member(company_id: int, user_id: int, *, by: Actor) -> None:
+    """Remove a member (an admin or staff may; a member may leave). The company's points stay."""
+    with transaction.atomic():
+        _lock_company(company_id)
+        if not (by.user_id == user_id and not by.is_staff):
+            _authorize(company_id, by, admin=True)
+        member = _get_member(company_id, user_id)
+        others = CompanyMember.objects.filter(company_id=company_id).exclude(pk=member.pk)
+        if member.role == CompanyRole.ADMIN and others.exists():
+            _keep_an_admin(company_id, member, "leave")
+        member.delete()
+
+
+def set_member_role(company_id: int, user_id: int, role: str, *, by: Actor, now: datetime | None = None) -> MemberInfo:
+    """Make a member an ``admin`` or a ``buyer``; the last admin cannot be demoted."""
+    role = _check_role(role)
+    with transaction.atomic():
+        _lock_company(company_id)
+        _authorize(company_id, by, admin=True)
+        member = _get_member(company_id, user_id)
+        if member.role == CompanyRole.ADMIN and role != CompanyRole.ADMIN:
+            _keep_an_admin(company_id, member, "be demoted")
+        member.role = role
+        member.updated_at = now or timezone.now()
+        member.save(update_fields=["role", "updated_at"])
+    return _member_info(member)
+
+
+def set_member_redemption_limit(
+    company_id: int, user_id: int, limit: int | None, *, by: Actor, now: datetime | None = None
+) -> MemberInfo:
+    """Set the points a member may redeem per calendar month (None: no limit of their own)."""
+    _check_limit(limit)
+    with transaction.atomic():
+        _lock_company(company_id)
+        _authorize(company_id, by, admin=True)
+        member = _get_member(company_id, user_id)
+        member.redemption_limit = limit
+        member.updated_at = now or timezone.now()
+        member.save(update_fields=["redemption_limit", "updated_at"])
+    return _member_info(member)
+
+
+def get_member(company_id: int, user_id: int, *, by: Actor) -> MemberInfo:
+    """One member of the company, for staff or any member of the company."""
+    _authorize(company_id, by, admin=False)
+    return _member_info(_get_member(company_id, user_id))
+
+
+def list_members(company_id: int, *, by: Actor) -> tuple[MemberInfo, ...]:
+    """The company's members, admins first, for staff or any member of the company."""
+    if not Company.objects.filter(pk=company_id).exists():
+        raise CompanyNotFound(f"no company {company_id}", field="company_id")
+    _authorize(company_id, by, admin=False)
+    members = CompanyMember.objects.filter(company_id=company_id).select_related("user").order_by("role", "id")
+    return tuple(_member_info(member) for member in members)
+
+
+def get_membership(user_id: int) -> MembershipInfo | None:
+    """The customer's company, role and what they buy as; None when they are in no company.
+
+    One query. For what the member buys as, see ``get_buyer_context``.
+    """
+    row = (
+        CompanyMember.objects.filter(user_id=user_id)
+        .values_list("company_id", "role", "redemption_limit", "company__is_active", "company__customer_type_id",
+                     "company__tier_id")
+        .first()
+    )
+    return None if row is None else MembershipInfo(*row)
+
+
+def get_buyer_context(user_id: int, *, own_tier_id: int | None, own_customer_type_id: int | None) -> BuyerContext:
+    """What the customer buys as, for the customer snapshot of the quote and earn paths.
+
+    In no company, or in a deactivated one: themselves (their own type and tier, no company).
+    A member of an active company buys as the company: its price lists and gift rules apply
+    (``company_id``), its customer type when it has one (else their own), and the better-ranked
+    of their own tier and the company's, so joining a company never costs a customer a tier.
+    One query, a second when both tiers are set.
+    """
+    membership = get_membership(user_id)
+    if membership is None or not membership.company_is_active:
+        return BuyerContext(None, own_customer_type_id, own_tier_id)
+    customer_type_id = membership.customer_type_id or own_customer_type_id
+    tier_id = membership.tier_id or own_tier_id
+    if membership.tier_id is not None and own_tier_id is not None and own_tier_id != membership.tier_id:
+        ranks = dict(Tier.objects.filter(pk__in=[own_tier_id, membership.tier_id]).values_list("id", "rank"))
+        # A tier missing from the rows was deleted meanwhile: the other one stands.
+        tier_id = max(ranks, key=lambda tier: ranks[tier]) if ranks else None
+    return BuyerContext(membership.company_id, customer_type_id, tier_id)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _lock_company(company_id: int) -> Company:
+    # Member changes of one company run one after another, so the "keep an admin" count holds.
+    company = Company.objects.select_for_update().filter(pk=company_id).first()
+    if company is None:
+        raise CompanyNotFound(f"no company {company_id}", field="company_id")
+    return company
+
+
+def _authorize(company_id: int, by: Actor, *, admin: bool) -> None:
+    if by.is_staff:
+        return
+    role = CompanyMember.objects.filter(company_id=company_id, user_id=by.user_id).values_list("role", flat=True).first()
+    if role is None:
+        raise NotCompanyMember(f"customer {by.user_id} is not a member of company {company_id}", field="company_id")
+    if admin and role != CompanyRole.ADMIN:
+        raise CompanyPermissionDenied("only the company's admins may manage its members", field="company_id")
+
+
+def _get_member(company_id: int, user_id: int) -> CompanyMember:
+    member = CompanyMember.objects.filter(company_id=company_id, user_id=user_id).select_related("user").first()
+    if member is None:
+        raise CompanyMemberNotFound(f"customer {user_id} is not a member of company {company_id}", field="user_id")
+    return member
+
+
+def _keep_an_admin(company_id: int, member: CompanyMember, action: str) -> None:
+    admins = CompanyMember.objects.filter(company_id=company_id, role=CompanyRole.ADMIN).exclude(pk=member.pk)
+    if not admins.exists():
+        raise LastCompanyAdmin(f"the last admin of company {company_id} cannot {action}; make another admin first",
+                               field="user_id")
+
+
+def _check_name(name: str) -> str:
+    clean = (name or "").strip()
+    if not clean or len(clean) > 255:
+        raise InvalidInput("a company name is 1 to 255 characters", field="name")
+    return clean
+
+
+def _check_slug(slug: str, *, company_id: int | None) -> str:
+    if not slug or slugify(slug) != slug or len(slug) > 255:
+        raise InvalidInput(f"{slug!r} is not a slug (lower-case letters, digits, hyphens)", field="slug")
+    if Company.objects.filter(slug=slug).exclude(pk=company_id).exists():
+        raise InvalidInput(f"slug {slug!r} is already used by another company", field="slug")
+    return slug
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:240] or "company"
+    taken = set(Company.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _check_customer_type(customer_type_id: int | None) -> int | None:
+    if customer_type_id is not None and (
+        isinstance(customer_type_id, bool) or not isinstance(customer_type_id, int) or customer_type_id <= 0
+    ):
+        raise InvalidInput("customer_type_id is a positive integer or None", field="customer_type_id")
+    return customer_type_id
+
+
+def _check_role(role: str) -> str:
+    if role not in CompanyRole.values:
+        raise InvalidInput(f"role must be one of {', '.join(CompanyRole.values)}", field="role")
+    return str(role)
+
+
+_MAX_LIMIT = 2**31 - 1  # the column is a PostgreSQL integer
+
+
+def _check_limit(limit: int | None) -> None:
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 0 < limit <= _MAX_LIMIT):
+        raise InvalidInput(
+            f"a redemption limit is a number of points from 1 to {_MAX_LIMIT}, or None", field="redemption_limit"
+        )
+
+
+def _company_info(company: Company) -> CompanyInfo:
+    return CompanyInfo(company.pk, company.name, company.slug, company.customer_type_id, company.is_active,
+                       company.tier_id, company.tier_since, company.created_at)
+
+
+def _member_info(member: CompanyMember) -> MemberInfo:
+    email = getattr(member.user, "email", "") or ""
+    return MemberInfo(member.company_id, member.user_id, email, member.role, member.redemption_limit,
+                      member.created_at)
