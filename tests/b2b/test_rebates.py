@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -299,17 +300,37 @@ def test_concurrent_closes_write_one_statement_and_pay_once(
     acme: companies.CompanyInfo, make_order: Callable[..., Any], volume_bands: list[Band], now: datetime
 ):
     # given (committed rows, seen by every thread's own connection)
-    from tests.ledger.test_concurrency import run_concurrently
-
     program = rebates.create_rebate_program(name="Race", period="month", currency="EUR", bands=volume_bands,
                                             starts_on=JANUARY, point_value=Decimal("0.01"))
     make_order(acme.company_id, "10000", placed_at=MID_JANUARY)
 
     # when four workers close January at the same moment
-    results = run_concurrently(4, lambda _: rebates.close_rebate_period(program.pk, JANUARY, now=now))
+    results = _run_concurrently(4, lambda: rebates.close_rebate_period(program.pk, JANUARY, now=now))
 
     # then one of them closed it, the others found it closed, and the points came once
     assert not [result for result in results if isinstance(result, BaseException)], results
     assert sorted(result.already_closed for result in results) == [False, True, True, True]
     assert RebateStatement.objects.filter(program=program).count() == 1
     assert points.get_balance(Owner.company(acme.company_id)).available == 20_000
+
+
+def _run_concurrently(count: int, work: Callable[[], Any]) -> list[Any]:
+    """Start ``count`` threads at once (a barrier), each on its own connection; results or exceptions."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [RuntimeError("did not run")] * count
+
+    def thread_main(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test, which asserts on it
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=thread_main, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
