@@ -54,6 +54,7 @@ from .models import (
     HoldStatus,
     LedgerEntry,
     LedgerTransaction,
+    LoyaltyAccount,
     OwnerKind,
     PointHold,
     PointLot,
@@ -80,6 +81,17 @@ class Source:
     checkout_token: str = ""
     staff_user_id: int | None = None
     rule_id: str = ""
+
+    @property
+    def label(self) -> str:
+        """A readable label, e.g. ``order:123 rule:7`` (statements show it)."""
+        parts = [
+            f"order:{self.order_id}" if self.order_id else "",
+            f"checkout:{self.checkout_token}" if self.checkout_token else "",
+            f"staff:{self.staff_user_id}" if self.staff_user_id is not None else "",
+            f"rule:{self.rule_id}" if self.rule_id else "",
+        ]
+        return " ".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -118,27 +130,41 @@ class LockedAccount:
 
 # (alias, database name, code) -> id. Only ids seen committed are cached (see below).
 _system_account_ids: dict[tuple[str, str, str], int] = {}
+# Keys whose row this process created in a transaction not yet known to have committed.
+_created_uncommitted: set[tuple[str, str, str]] = set()
 _OWNER_COLUMNS = {"user_id": OwnerKind.CUSTOMER, "company_id": OwnerKind.COMPANY, "system_code": OwnerKind.SYSTEM}
 
 
 def get_system_account_id(code: SystemCode | str) -> int:
-    """The id of a system account, created on first use and cached per process."""
+    """The id of a system account (migration 0002 creates them; recreated if missing), cached
+    per process. Only committed rows are cached: a row this transaction created is gone if it
+    rolls back, so its id is cached on commit."""
     key = (connection.alias, str(connection.settings_dict["NAME"]), str(code))
     cached = _system_account_ids.get(key)
     if cached is not None:
         return cached
-    account_id = get_or_create_account_id("system_code", str(SystemCode(code)))
+    found = LoyaltyAccount.objects.filter(system_code=code).values_list("id", flat=True).first()
+    if found is not None and key not in _created_uncommitted:
+        _system_account_ids[key] = found
+        return found
+    account_id = found if found is not None else get_or_create_account_id("system_code", str(SystemCode(code)))
     if connection.in_atomic_block:
-        # A row created by a transaction that later rolls back is gone: cache it only on commit.
-        transaction.on_commit(lambda: _system_account_ids.__setitem__(key, account_id))
+        _created_uncommitted.add(key)
+        transaction.on_commit(lambda: _remember_committed(key, account_id))
     else:
-        _system_account_ids[key] = account_id
+        _remember_committed(key, account_id)
     return account_id
+
+
+def _remember_committed(key: tuple[str, str, str], account_id: int) -> None:
+    _system_account_ids[key] = account_id
+    _created_uncommitted.discard(key)
 
 
 def forget_system_account_ids() -> None:
     """Drop the per-process cache (tests call it after flushing the database)."""
     _system_account_ids.clear()
+    _created_uncommitted.clear()
 
 
 def get_or_create_account_id(column: str, value: int | str) -> int:
@@ -202,28 +228,39 @@ def credit(
 ) -> PostedTransaction:
     """Credit ``points`` from a system account into a new lot: pending until ``available_at``.
 
-    The account row is locked by the balance UPDATE itself (no separate SELECT ... FOR UPDATE),
-    which keeps the hot path at one statement per table.
+    One SQL statement (``_CREDIT_SQL``) claims the key, updates the balance (locking the account
+    row), inserts both entries and the lot: a statement is atomic by itself, so this is the one
+    writer that also runs outside ``transaction.atomic()``, in a single round trip.
     """
-    _require_atomic()
     _check_points(points)
     lot = PointLot(
         account_id=account_id, points=points, remaining=points, available_at=available_at,
         matured=available_at <= now, expires_at=expires_at, created_at=now,
     )
     lot.check_lot()
-    system_id = get_system_account_id(system_code)
-    tx_id, created = _claim(kind, key=key, request=request, source=source, now=now)
-    if not created:
-        return _replay(tx_id)
     bucket = Bucket.AVAILABLE if lot.matured else Bucket.PENDING
+    system_id = get_system_account_id(system_code)
     postings = _postings((system_id, Bucket.SYSTEM, -points), (account_id, bucket, points))
-    available, *_ = _post(tx_id, account_id, postings, now=now, lifetime_delta=points)
-    if lot.matured:
-        lot.remaining -= _debt_paid(available_after=available, added=points)
-    lot.transaction_id = tx_id
-    lot.save(force_insert=True)
-    return PostedTransaction(tx_id, kind, key, now, postings)
+    _check_postings(postings, owner_id=account_id)
+    if not key:
+        raise InvalidInput("an idempotency key is required", field="idempotency_key")
+    fingerprint = _fingerprint(kind, request)
+    params = {
+        "kind": str(kind), "key": key, "fingerprint": fingerprint, "reason": source.reason,
+        "order_id": source.order_id, "checkout_token": source.checkout_token,
+        "staff_user_id": source.staff_user_id, "rule_id": source.rule_id, "now": now,
+        "account_id": account_id, "system_id": system_id, "points": points, "bucket": str(bucket),
+        "to_available": points if lot.matured else 0, "to_pending": 0 if lot.matured else points,
+        "matured": lot.matured, "available_at": available_at, "expires_at": expires_at,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_CREDIT_SQL, params)
+        tx_id, account_found = cursor.fetchone()
+    if tx_id is not None:
+        return PostedTransaction(tx_id, kind, key, now, postings)
+    if not account_found:
+        raise AccountNotFound(f"no owner account {account_id}")
+    return _replay(key, fingerprint=fingerprint)
 
 
 def debit(
@@ -243,9 +280,9 @@ def debit(
     Refuses to go below zero unless ``allow_debt`` (staff corrections only).
     """
     _check_points(points)
-    tx_id, created = _claim(kind, key=key, request=request, source=source, now=now)
-    if not created:
-        return _replay(tx_id)
+    tx_id, replayed = _claim(kind, key=key, request=request, source=source, now=now)
+    if replayed:
+        return replayed
     if not allow_debt:
         _check_available(locked, points)
     _take_from_lots(locked.account_id, min(points, max(locked.available, 0)))
@@ -269,9 +306,9 @@ def hold(
 ) -> tuple[PostedTransaction, PointHold]:
     """Move ``points`` from available to held for a checkout, recording which lots they came from."""
     _check_points(points)
-    tx_id, created = _claim(TransactionKind.HOLD, key=key, request=request, source=source, now=now)
-    if not created:
-        return _replay(tx_id), PointHold.objects.get(transaction_id=tx_id)
+    tx_id, replayed = _claim(TransactionKind.HOLD, key=key, request=request, source=source, now=now)
+    if replayed:
+        return replayed, PointHold.objects.get(transaction_id=tx_id)
     _check_available(locked, points)
     taken = _take_from_lots(locked.account_id, points)
     postings = _postings((locked.account_id, Bucket.AVAILABLE, -points), (locked.account_id, Bucket.HELD, points))
@@ -291,11 +328,11 @@ def capture(locked: LockedAccount, held: PointHold, *, order_id: str, now: datet
     _check_active(held)
     key = f"hold:{held.pk}:capture"
     source = Source(reason="redeemed on order", order_id=order_id, checkout_token=held.checkout_token)
-    tx_id, created = _claim(
+    tx_id, replayed = _claim(
         TransactionKind.CAPTURE, key=key, request={"hold": held.pk, "order_id": order_id}, source=source, now=now
     )
-    if not created:
-        return _replay(tx_id)
+    if replayed:
+        return replayed
     postings = _postings(
         (locked.account_id, Bucket.HELD, -held.points),
         (get_system_account_id(SystemCode.REDEEMED), Bucket.SYSTEM, held.points),
@@ -314,9 +351,9 @@ def release(locked: LockedAccount, held: PointHold, *, reason: str, now: datetim
     _check_active(held)
     key = f"hold:{held.pk}:release"
     source = Source(reason=reason, checkout_token=held.checkout_token)
-    tx_id, created = _claim(TransactionKind.RELEASE, key=key, request={"hold": held.pk}, source=source, now=now)
-    if not created:
-        return _replay(tx_id)
+    tx_id, replayed = _claim(TransactionKind.RELEASE, key=key, request={"hold": held.pk}, source=source, now=now)
+    if replayed:
+        return replayed
     allocations = list(
         held.allocations.order_by("lot__expires_at", "lot_id").values_list("lot_id", "points", "lot__expires_at")
     )
@@ -363,11 +400,11 @@ def reverse(
     oldest first, and what they cannot cover becomes debt (``available`` below zero).
     """
     _check_points(points)
-    tx_id, created = _claim(
+    tx_id, replayed = _claim(
         TransactionKind.REVERSE, key=key, request=request, source=source, now=now, reverses_id=lot.transaction_id
     )
-    if not created:
-        return _replay(tx_id)
+    if replayed:
+        return replayed
     issuer_id = (
         LedgerEntry.objects.filter(transaction_id=lot.transaction_id, bucket=Bucket.SYSTEM, points__lt=0)
         .values_list("account_id", flat=True)
@@ -393,11 +430,11 @@ def reverse(
 def mature(locked: LockedAccount, lot: PointLot, *, now: datetime) -> PostedTransaction:
     """Move what is left of a lot from pending to available (paying any debt first)."""
     key = f"lot:{lot.pk}:mature"
-    tx_id, created = _claim(
+    tx_id, replayed = _claim(
         TransactionKind.MATURE, key=key, request={"lot": lot.pk}, source=Source(reason="return window over"), now=now
     )
-    if not created:
-        return _replay(tx_id)
+    if replayed:
+        return replayed
     _check_points(lot.remaining)
     postings = _postings(
         (locked.account_id, Bucket.PENDING, -lot.remaining), (locked.account_id, Bucket.AVAILABLE, lot.remaining)
@@ -411,11 +448,11 @@ def mature(locked: LockedAccount, lot: PointLot, *, now: datetime) -> PostedTran
 def expire(locked: LockedAccount, lot: PointLot, *, now: datetime) -> PostedTransaction:
     """Write off what is left of a lot past its expiry into the expired account."""
     key = f"lot:{lot.pk}:expire"
-    tx_id, created = _claim(
+    tx_id, replayed = _claim(
         TransactionKind.EXPIRE, key=key, request={"lot": lot.pk}, source=Source(reason="points expired"), now=now
     )
-    if not created:
-        return _replay(tx_id)
+    if replayed:
+        return replayed
     _check_points(lot.remaining)
     postings = _postings(
         (locked.account_id, Bucket.AVAILABLE if lot.matured else Bucket.PENDING, -lot.remaining),
@@ -445,8 +482,9 @@ def get_reversed_points(earn_transaction_id: int) -> int:
 
 def find_posted(key: str) -> PostedTransaction | None:
     """The transaction written under ``key``, if any (as a replay)."""
-    tx_id = LedgerTransaction.objects.filter(idempotency_key=key).values_list("id", flat=True).first()
-    return None if tx_id is None else _replay(tx_id)
+    if not LedgerTransaction.objects.filter(idempotency_key=key).exists():
+        return None
+    return _replay(key)
 
 
 # --- internals ------------------------------------------------------------------------------
@@ -457,6 +495,48 @@ INSERT INTO loyalty_ledger_transaction (kind, idempotency_key, fingerprint, reas
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING id
+"""
+
+# A credit in one statement. Data-modifying CTEs all run, in one snapshot: the transaction row
+# only if the key is new (and the account exists), the balance UPDATE (which locks the account
+# row) only if the transaction row was written, then both entries and the lot. A matured lot
+# first pays any debt: its remaining is the part of the points above what was owed.
+_CREDIT_SQL = """
+WITH tx AS (
+    INSERT INTO loyalty_ledger_transaction (kind, idempotency_key, fingerprint, reason, order_id,
+        checkout_token, staff_user_id, rule_id, reverses_id, created_at)
+    SELECT %(kind)s, %(key)s, %(fingerprint)s, %(reason)s, %(order_id)s, %(checkout_token)s,
+        %(staff_user_id)s, %(rule_id)s, NULL, %(now)s
+    WHERE EXISTS (SELECT 1 FROM loyalty_account WHERE id = %(account_id)s AND owner_kind <> 'system')
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id
+), account AS (
+    UPDATE loyalty_account SET available = available + %(to_available)s, pending = pending + %(to_pending)s,
+        lifetime_earned = lifetime_earned + %(points)s, version = version + 1, updated_at = %(now)s
+    WHERE id = %(account_id)s AND EXISTS (SELECT 1 FROM tx)
+    RETURNING available
+), entries AS (
+    INSERT INTO loyalty_ledger_entry (transaction_id, account_id, bucket, points)
+    SELECT tx.id, leg.account_id, leg.bucket, leg.points
+    FROM tx, (VALUES (%(system_id)s::bigint, 'system', -%(points)s::bigint),
+                     (%(account_id)s::bigint, %(bucket)s, %(points)s::bigint)) AS leg(account_id, bucket, points)
+), lot AS (
+    INSERT INTO loyalty_point_lot (account_id, transaction_id, points, remaining, expired, available_at,
+        matured, expires_at, created_at)
+    SELECT %(account_id)s, tx.id, %(points)s, CASE WHEN %(matured)s
+            THEN %(points)s - least(greatest(%(points)s - account.available, 0), %(points)s)
+            ELSE %(points)s END,
+        0, %(available_at)s, %(matured)s, %(expires_at)s, %(now)s
+    FROM tx, account
+)
+SELECT (SELECT id FROM tx),
+    EXISTS (SELECT 1 FROM loyalty_account WHERE id = %(account_id)s AND owner_kind <> 'system')
+"""
+
+_REPLAY_SQL = """
+SELECT t.id, t.kind, t.created_at, t.fingerprint, e.account_id, e.bucket, e.points
+FROM loyalty_ledger_transaction t JOIN loyalty_ledger_entry e ON e.transaction_id = t.id
+WHERE t.idempotency_key = %s ORDER BY e.id
 """
 
 _UPDATE_BALANCE_SQL = """
@@ -519,6 +599,15 @@ def check_balanced(postings: Sequence[Posting]) -> None:
         raise UnbalancedTransaction(f"entries sum to {total}, not zero")
 
 
+def _check_postings(postings: Sequence[Posting], *, owner_id: int) -> None:
+    """The Python layer of the entry and transaction rules (each transaction has one owner)."""
+    check_balanced(postings)
+    for posting in postings:
+        LedgerEntry(bucket=posting.bucket, points=posting.points).check_entry(
+            account_is_system=posting.account_id != owner_id
+        )
+
+
 def _fingerprint(kind: str, request: Mapping[str, object]) -> str:
     def encode(value: object) -> str:
         if isinstance(value, datetime):
@@ -539,8 +628,8 @@ def _claim(
     source: Source,
     now: datetime,
     reverses_id: int | None = None,
-) -> tuple[int, bool]:
-    """Insert the transaction row under ``key``; (id, True), or (first id, False) on a replay."""
+) -> tuple[int, PostedTransaction | None]:
+    """Insert the transaction row under ``key``: (id, None), or (first id, its replay) if used."""
     _require_atomic()
     if not key:
         raise InvalidInput("an idempotency key is required", field="idempotency_key")
@@ -553,40 +642,40 @@ def _claim(
         cursor.execute(_CLAIM_SQL, params)
         row = cursor.fetchone()
     if row is not None:
-        return int(row[0]), True
-    # ON CONFLICT waited for a concurrent holder of the key to commit; READ COMMITTED sees it now.
-    tx_id, first_fingerprint = LedgerTransaction.objects.values_list("id", "fingerprint").get(idempotency_key=key)
-    if first_fingerprint != fingerprint:
+        return int(row[0]), None
+    replayed = _replay(key, fingerprint=fingerprint)
+    return replayed.transaction_id, replayed
+
+
+def _replay(key: str, *, fingerprint: str | None = None) -> PostedTransaction:
+    """The transaction written under ``key``, refused if it was for another request."""
+    # After ON CONFLICT waited for a concurrent holder of the key, READ COMMITTED sees its row.
+    with connection.cursor() as cursor:
+        cursor.execute(_REPLAY_SQL, [key])
+        rows = cursor.fetchall()
+    if not rows:  # the balance trigger makes this impossible short of a corrupted database
+        raise RuntimeError(f"ledger transaction {key!r} has no entries")
+    tx_id, kind, created_at, first_fingerprint = rows[0][:4]
+    if fingerprint is not None and first_fingerprint != fingerprint:
         raise IdempotencyKeyReused(
             f"idempotency key {key!r} was already used for a different request", field="idempotency_key"
         )
-    return tx_id, False
-
-
-def _replay(tx_id: int) -> PostedTransaction:
-    kind, key, created_at = LedgerTransaction.objects.values_list("kind", "idempotency_key", "created_at").get(
-        pk=tx_id
-    )
-    rows = LedgerEntry.objects.filter(transaction_id=tx_id).order_by("id").values_list("account_id", "bucket", "points")
-    return PostedTransaction(tx_id, kind, key, created_at, tuple(Posting(*row) for row in rows), created=False)
+    postings = tuple(Posting(account_id, bucket, points) for *_, account_id, bucket, points in rows)
+    return PostedTransaction(tx_id, kind, key, created_at, postings, created=False)
 
 
 def _post(
     tx_id: int, owner_id: int, postings: Sequence[Posting], *, now: datetime, lifetime_delta: int = 0
 ) -> tuple[int, int, int, int]:
     """Insert the entries and update the owner's cached balances; return the new balances."""
-    check_balanced(postings)
-    entries = []
+    _check_postings(postings, owner_id=owner_id)
     deltas = {Bucket.AVAILABLE: 0, Bucket.PENDING: 0, Bucket.HELD: 0}
     for posting in postings:
-        entry = LedgerEntry(
-            transaction_id=tx_id, account_id=posting.account_id, bucket=posting.bucket, points=posting.points
-        )
-        entry.check_entry(account_is_system=posting.account_id != owner_id)
-        entries.append(entry)
         if posting.account_id == owner_id:
             deltas[Bucket(posting.bucket)] += posting.points
-    LedgerEntry.objects.bulk_create(entries)
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(transaction_id=tx_id, account_id=p.account_id, bucket=p.bucket, points=p.points) for p in postings
+    )
     params = [deltas[Bucket.AVAILABLE], deltas[Bucket.PENDING], deltas[Bucket.HELD], lifetime_delta, now, owner_id]
     with connection.cursor() as cursor:
         cursor.execute(_UPDATE_BALANCE_SQL, params)

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('staff_user_id', models.BigIntegerField(blank=True, null=True)),
                 ('rule_id', models.CharField(blank=True, default='', max_length=64)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reverses', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversals', to='saleor_loyalty.ledgertransaction')),
+                ('reverses', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversals', to='saleor_loyalty.ledgertransaction')),
             ],
             options={
                 'db_table': 'loyalty_ledger_transaction',
@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                 ('matured', models.BooleanField(default=False)),
                 ('expires_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lots', to='saleor_loyalty.loyaltyaccount')),
+                ('account', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='lots', to='saleor_loyalty.loyaltyaccount')),
                 ('transaction', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='lots', to='saleor_loyalty.ledgertransaction')),
             ],
             options={
@@ -156,6 +156,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='ledgertransaction',
             constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['earn', 'bonus', 'mature', 'hold', 'capture', 'release', 'redeem', 'expire', 'reverse', 'adjust'])), name='loyalty_transaction_kind_valid'),
+        ),
+        migrations.AddIndex(
+            model_name='ledgertransaction',
+            index=models.Index(condition=models.Q(('reverses__isnull', False)), fields=['reverses'], name='loyalty_tx_reverses_idx'),
         ),
         migrations.AddConstraint(
             model_name='loyaltyaccount',

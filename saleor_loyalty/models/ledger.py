@@ -185,8 +185,9 @@ class LedgerTransaction(AppendOnlyModel):
     checkout_token = models.CharField(max_length=64, blank=True, default="")
     staff_user_id = models.BigIntegerField(null=True, blank=True)
     rule_id = models.CharField(max_length=64, blank=True, default="")
+    # Indexed by a partial index (Meta): most transactions reverse nothing.
     reverses = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -201,20 +202,15 @@ class LedgerTransaction(AppendOnlyModel):
                 name="loyalty_transaction_kind_valid", condition=Q(kind__in=TransactionKind.values)
             ),
         ]
+        indexes = [
+            models.Index(
+                fields=["reverses"], name="loyalty_tx_reverses_idx", condition=Q(reverses__isnull=False)
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.idempotency_key}"
 
-    @property
-    def source(self) -> str:
-        """A readable label of where the transaction came from."""
-        parts = [
-            f"order:{self.order_id}" if self.order_id else "",
-            f"checkout:{self.checkout_token}" if self.checkout_token else "",
-            f"staff:{self.staff_user_id}" if self.staff_user_id is not None else "",
-            f"rule:{self.rule_id}" if self.rule_id else "",
-        ]
-        return " ".join(part for part in parts if part)
 
 
 class LedgerEntry(AppendOnlyModel):
@@ -254,7 +250,8 @@ class PointLot(models.Model):
     oldest expiry first (no expiry last), then by id.
     """
 
-    account = models.ForeignKey(LoyaltyAccount, on_delete=models.PROTECT, related_name="lots")
+    # No index of its own: the partial indexes below lead with or filter what lookups need.
+    account = models.ForeignKey(LoyaltyAccount, on_delete=models.PROTECT, related_name="lots", db_index=False)
     transaction = models.ForeignKey(
         LedgerTransaction, on_delete=models.PROTECT, related_name="lots", db_index=False
     )

@@ -138,76 +138,74 @@ class BatchResult:
 
 # --- accounts -------------------------------------------------------------------------------
 
-_RESOLVE_CUSTOMER_SQL = """
-SELECT member.company_id, company_account.id, own_account.id
-FROM (SELECT %s::bigint AS user_id) AS customer
-LEFT JOIN loyalty_company_member AS member ON member.user_id = customer.user_id
-LEFT JOIN loyalty_account AS company_account ON company_account.company_id = member.company_id
-LEFT JOIN loyalty_account AS own_account ON own_account.user_id = customer.user_id
+# The owner rule in SQL: a member's points are their company's, anyone else's their own.
+# One round trip returns the account and its cached balances.
+_FIND_ACCOUNT_SQL = """
+SELECT member.company_id, account.id, account.available, account.pending, account.held, account.lifetime_earned
+FROM (SELECT %(user_id)s::bigint AS user_id, %(company_id)s::bigint AS company_id) AS owner
+LEFT JOIN loyalty_company_member AS member ON member.user_id = owner.user_id
+LEFT JOIN LATERAL (
+    SELECT id, available, pending, held, lifetime_earned FROM loyalty_account
+    WHERE company_id = coalesce(owner.company_id, member.company_id)
+    UNION ALL
+    SELECT id, available, pending, held, lifetime_earned FROM loyalty_account
+    WHERE user_id = owner.user_id AND owner.company_id IS NULL AND member.company_id IS NULL
+) AS account ON true
 """
+
+AccountRow = tuple[int, int, int, int, int]  # id, available, pending, held, lifetime_earned
 
 
 def get_account_for_customer(user_id: int) -> AccountInfo:
     """The account a customer earns into and spends from: their company's if they are a member.
 
-    Created on first use. This is the only place that decides the owner of a customer's points.
+    Created on first use. This (with ``_FIND_ACCOUNT_SQL``) is the only place that decides the
+    owner of a customer's points.
     """
-    with transaction.atomic():
-        return _account_info(_account_id(Owner.customer(user_id), create=True))
+    return _account_info(_required_account_id(Owner.customer(user_id)))
 
 
 def get_account_for_company(company_id: int) -> AccountInfo:
     """The shared account of a company, created on first use."""
-    with transaction.atomic():
-        return _account_info(_account_id(Owner.company(company_id), create=True))
+    return _account_info(_required_account_id(Owner.company(company_id)))
 
 
-def _account_id(owner: Owner, *, create: bool) -> int | None:
-    company_id = owner.company_id
-    if owner.user_id is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(_RESOLVE_CUSTOMER_SQL, [owner.user_id])
-            company_id, company_account_id, own_account_id = cursor.fetchone()
-        if company_id is None:
-            if own_account_id is not None or not create:
-                return own_account_id
-            if not get_user_model().objects.filter(pk=owner.user_id).exists():
-                raise AccountNotFound(f"no customer {owner.user_id}", field="user_id")
-            return ledger.get_or_create_account_id("user_id", owner.user_id)
-        if company_account_id is not None:
-            return int(company_account_id)
-    found = LoyaltyAccount.objects.filter(company_id=company_id).values_list("id", flat=True).first()
-    if found is not None or not create:
-        return found
-    if not Company.objects.filter(pk=company_id).exists():
-        raise AccountNotFound(f"no company {company_id}", field="company_id")
-    return ledger.get_or_create_account_id("company_id", company_id)
-
-
-def _account_info(account_id: int | None) -> AccountInfo:  # an id from create=True
-    account = LoyaltyAccount.objects.values_list("id", "owner_kind", "user_id", "company_id").get(pk=account_id)
-    return AccountInfo(*account)
+def _find_account(owner: Owner) -> tuple[int | None, AccountRow | None]:
+    """(the company whose pool the owner uses, or None; the account row, or None if not yet made)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FIND_ACCOUNT_SQL, {"user_id": owner.user_id, "company_id": owner.company_id})
+        company_id, *account = cursor.fetchone()
+    return company_id or owner.company_id, (tuple(account) if account[0] is not None else None)  # type: ignore[return-value]
 
 
 def _required_account_id(owner: Owner) -> int:
-    account_id = _account_id(owner, create=True)
-    assert account_id is not None  # create=True either returns an id or raises
-    return account_id
+    """The owner's account id, creating the account (a harmless row on its own) if needed."""
+    company_id, account = _find_account(owner)
+    if account is not None:
+        return account[0]
+    if company_id is not None:
+        if not Company.objects.filter(pk=company_id).exists():
+            raise AccountNotFound(f"no company {company_id}", field="company_id")
+        return ledger.get_or_create_account_id("company_id", company_id)
+    if not get_user_model().objects.filter(pk=owner.user_id).exists():
+        raise AccountNotFound(f"no customer {owner.user_id}", field="user_id")
+    return ledger.get_or_create_account_id("user_id", owner.user_id)  # type: ignore[arg-type]
+
+
+def _account_info(account_id: int) -> AccountInfo:
+    account = LoyaltyAccount.objects.values_list("id", "owner_kind", "user_id", "company_id").get(pk=account_id)
+    return AccountInfo(*account)
 
 
 # --- reads ----------------------------------------------------------------------------------
 
 
 def get_balance(owner: Owner) -> Balance:
-    """The cached balances of the owner's account (zeros if it has none yet). One row read."""
-    account_id = _account_id(owner, create=False)
-    if account_id is None:
+    """The cached balances of the owner's account (zeros if it has none yet): one query."""
+    _, account = _find_account(owner)
+    if account is None:
         return Balance(None, 0, 0, 0, 0, 0)
-    row = LoyaltyAccount.objects.values_list("available", "pending", "held", "lifetime_earned").get(pk=account_id)
-    return _balance(account_id, *row)
-
-
-def _balance(account_id: int, available: int, pending: int, held: int, lifetime_earned: int) -> Balance:
+    account_id, available, pending, held, lifetime_earned = account
     return Balance(account_id, max(available, 0), pending, held, max(-available, 0), lifetime_earned)
 
 
@@ -216,27 +214,30 @@ def get_statement(owner: Owner, *, limit: int = 50, before_entry_id: int | None 
     balance = get_balance(owner)
     if balance.account_id is None:
         return Statement(balance, (), None)
-    entries = LedgerEntry.objects.filter(account_id=balance.account_id).select_related("transaction")
+    entries = LedgerEntry.objects.filter(account_id=balance.account_id)
     if before_entry_id is not None:
         entries = entries.filter(id__lt=before_entry_id)
-    page = list(entries.order_by("-id")[: limit + 1])
-    lots = {
-        lot.transaction_id: lot
-        for lot in PointLot.objects.filter(
-            account_id=balance.account_id, transaction_id__in=[entry.transaction_id for entry in page[:limit]]
-        )
+    page = list(
+        entries.order_by("-id").values_list(
+            "id", "transaction_id", "transaction__kind", "bucket", "points", "transaction__reason",
+            "transaction__order_id", "transaction__checkout_token", "transaction__staff_user_id",
+            "transaction__rule_id", "transaction__created_at",
+        )[: limit + 1]
+    )
+    lot_times = {
+        transaction_id: (available_at, expires_at)
+        for transaction_id, available_at, expires_at in PointLot.objects.filter(
+            transaction_id__in=[row[1] for row in page[:limit]], account_id=balance.account_id
+        ).values_list("transaction_id", "available_at", "expires_at")
     }
     lines = tuple(
-        StatementLine(
-            entry.pk, entry.transaction_id, entry.transaction.kind, entry.bucket, entry.points,
-            entry.transaction.reason, entry.transaction.source, entry.transaction.created_at,
-            lots[entry.transaction_id].available_at if entry.transaction_id in lots else None,
-            lots[entry.transaction_id].expires_at if entry.transaction_id in lots else None,
-        )
-        for entry in page[:limit]
+        StatementLine(entry_id, transaction_id, kind, bucket, points_, reason,
+                      Source(reason, order_id, checkout_token, staff_user_id, rule_id).label, created_at,
+                      *lot_times.get(transaction_id, (None, None)))
+        for (entry_id, transaction_id, kind, bucket, points_, reason, order_id, checkout_token, staff_user_id,
+             rule_id, created_at) in page[:limit]
     )
     return Statement(balance, lines, lines[-1].entry_id if len(page) > limit else None)
-
 
 
 # --- credits --------------------------------------------------------------------------------
@@ -289,11 +290,12 @@ def _credit(owner: Owner, kind: TransactionKind, system_code: SystemCode, key: s
             source: Source, *, points: int, available_at: datetime | None, expires_at: datetime | None,
             now: datetime | None) -> PostedTransaction:
     now = now or timezone.now()
-    with transaction.atomic():
-        return ledger.credit(
-            _required_account_id(owner), kind=kind, system_code=system_code, points=points, key=key,
-            request=request, source=source, now=now, available_at=available_at or now, expires_at=expires_at,
-        )
+    # No transaction.atomic(): the account is resolved (or created, harmless on its own) and
+    # the credit is one SQL statement, atomic by itself; see ``ledger.credit``.
+    return ledger.credit(
+        _required_account_id(owner), kind=kind, system_code=system_code, points=points, key=key,
+        request=request, source=source, now=now, available_at=available_at or now, expires_at=expires_at,
+    )
 
 
 

@@ -1,0 +1,65 @@
+"""Celery tasks: the periodic ledger jobs. Saleor autodiscovers this module beside the plugin.
+
+Each job runs batches of ``batch_size`` until nothing is due, a batch makes no progress, or
+``max_batches`` ran (the next periodic run carries on). Safe to run twice or concurrently:
+accounts locked by someone else are skipped (SKIP LOCKED), what is due is re-read under the
+account lock, and every write has an idempotency key. Only transient database errors
+(``OperationalError``: deadlock, serialization failure, lost connection) are retried, with
+exponential backoff and a cap; anything else is a bug and fails loudly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .services import points
+from .services.points import BatchResult
+
+logger = logging.getLogger(__name__)
+
+RETRY_POLICY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 5,  # seconds, doubled on each retry
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def _run_batches(name: str, job: Callable[..., BatchResult], *, batch_size: int, max_batches: int) -> int:
+    processed = 0
+    for _ in range(max_batches):
+        result = job(batch_size=batch_size)
+        processed += result.processed
+        if result.skipped_accounts:
+            logger.info("%s: skipped %s accounts locked elsewhere", name, result.skipped_accounts)
+        if not result.has_more or result.processed == 0:
+            break
+    else:
+        logger.info("%s: stopped after %s batches; the next run carries on", name, max_batches)
+    logger.info("%s: %s processed", name, processed)
+    return processed
+
+
+@shared_task(**RETRY_POLICY)
+def mature_pending_points_task(batch_size: int = 500, max_batches: int = 20) -> int:
+    """Make pending points available once their return window is over; returns lots matured."""
+    return _run_batches("mature_pending_points", points.mature_due_points, batch_size=batch_size,
+                        max_batches=max_batches)
+
+
+@shared_task(**RETRY_POLICY)
+def expire_points_task(batch_size: int = 500, max_batches: int = 20) -> int:
+    """Write off what is left of lots past their expiry; returns lots expired."""
+    return _run_batches("expire_points", points.expire_due_points, batch_size=batch_size, max_batches=max_batches)
+
+
+@shared_task(**RETRY_POLICY)
+def release_stale_holds_task(batch_size: int = 500, max_batches: int = 20) -> int:
+    """Release holds whose checkout did not become an order in time; returns holds released."""
+    return _run_batches("release_stale_holds", points.release_stale_holds, batch_size=batch_size,
+                        max_batches=max_batches)
