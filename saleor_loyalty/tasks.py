@@ -63,3 +63,35 @@ def release_stale_holds_task(batch_size: int = 500, max_batches: int = 20) -> in
     """Release holds whose checkout did not become an order in time; returns holds released."""
     return _run_batches("release_stale_holds", points.release_stale_holds, batch_size=batch_size,
                         max_batches=max_batches)
+
+
+# --- B2B: company tiers and volume rebates (docs/b2b.md) ------------------------------------
+
+from .services import company_tiers, rebates
+
+
+@shared_task(**RETRY_POLICY)
+def close_rebate_periods_task() -> int:
+    """Close every rebate period that is over, for all companies at once, and pay what is still
+    pending; returns the periods closed. Running it twice closes and pays nothing twice."""
+    results = rebates.close_due_rebate_periods()
+    for result in results:
+        logger.info("rebate program %s: closed %s, %s statements, %s credited", result.program_id,
+                    result.period_start, result.statements, result.credited)
+    return len(results)
+
+
+@shared_task(**RETRY_POLICY)
+def evaluate_company_tiers_task() -> int:
+    """Re-evaluate every active company's tier (grace periods end without any order); returns
+    how many companies changed tier."""
+    changed = company_tiers.evaluate_company_tiers()
+    logger.info("company tiers: %s changed", len(changed))
+    return len(changed)
+
+
+@shared_task(**RETRY_POLICY)
+def evaluate_company_tier_task(company_id: int) -> int | None:
+    """Re-evaluate one company's tier after one of its orders was paid, refunded or cancelled;
+    returns the tier it holds now (None: none)."""
+    return company_tiers.evaluate_company_tier(company_id).tier_id
