@@ -494,7 +494,8 @@ def adjust_points(
 def mature_due_points(*, now: datetime | None = None, batch_size: int = 500) -> BatchResult:
     """Make pending points available once their return window is over."""
     now = now or timezone.now()
-    due = Q(matured=False, remaining__gt=0, available_at__lte=now) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    not_expired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)  # the expiry job takes those
+    due = Q(matured=False, remaining__gt=0, available_at__lte=now) & not_expired
     return _run_batch(PointLot.objects.filter(due), batch_size,
                       lambda locked: [ledger.mature(locked, lot, now=now) for lot in _lots(locked, due)])
 

@@ -70,7 +70,8 @@ def test_same_key_with_a_different_request_is_refused(owner: Owner, now: datetim
 
 def test_bonus_comes_from_the_named_system_account(owner: Owner, now: datetime) -> None:
     posted = points.credit_bonus(
-        owner, "referral:7:reward", points=50, reason="referral reward", system_code=SystemCode.REFERRAL_REWARDS, now=now
+        owner, "referral:7:reward", points=50, reason="referral reward", system_code=SystemCode.REFERRAL_REWARDS,
+        now=now,
     )
 
     system_leg = next(p for p in posted.postings if p.bucket == "system")

@@ -195,7 +195,8 @@ def test_one_account_per_customer(account: LoyaltyAccount) -> None:
         ("INSERT INTO loyalty_ledger_entry (transaction_id, account_id, bucket, points)"
          " SELECT %s, account_id, bucket, 0 FROM loyalty_ledger_entry LIMIT 1", "loyalty_entry_points_non_zero"),
         ("INSERT INTO loyalty_ledger_entry (transaction_id, account_id, bucket, points)"
-         " SELECT %s, account_id, 'spare', 1 FROM loyalty_ledger_entry WHERE bucket <> 'system' LIMIT 1", "loyalty_entry_bucket_valid"),
+         " SELECT %s, account_id, 'spare', 1 FROM loyalty_ledger_entry WHERE bucket <> 'system' LIMIT 1",
+         "loyalty_entry_bucket_valid"),
     ],
 )
 def test_entry_checks(earned: PostedTransaction, sql: str, constraint: str) -> None:

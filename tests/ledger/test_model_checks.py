@@ -21,8 +21,13 @@ from saleor_loyalty.exceptions import (
     UnbalancedTransaction,
     ZeroPointsEntry,
 )
-from saleor_loyalty.ledger import Posting, PostedTransaction
-from saleor_loyalty.models import LedgerEntry, LedgerTransaction, LoyaltyAccount, PointLot
+from saleor_loyalty.ledger import PostedTransaction, Posting
+from saleor_loyalty.models import (
+    LedgerEntry,
+    LedgerTransaction,
+    LoyaltyAccount,
+    PointLot,
+)
 from saleor_loyalty.services import points
 from saleor_loyalty.services.points import Owner
 

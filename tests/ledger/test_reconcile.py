@@ -95,7 +95,9 @@ def test_unbalanced_transaction_written_with_triggers_off_is_reported(
     assert {problem.check for problem in problems} == {"balanced transaction", "cached balance"}
 
 
-def test_overdue_holds_and_lots_are_reported(owner: Owner, credit: Callable[..., PostedTransaction], now: datetime) -> None:
+def test_overdue_holds_and_lots_are_reported(
+    owner: Owner, credit: Callable[..., PostedTransaction], now: datetime
+) -> None:
     # given: the periodic tasks did not run
     credit(10, available_at=now + DAY, expires_at=now + 9 * DAY)
     credit(10, expires_at=now + 3 * DAY)

@@ -36,7 +36,10 @@ def refund(order_id: str, amount: str, total: str, now: datetime) -> PostedTrans
     ],
 )
 def test_points_to_reverse_round_in_the_customers_favour(earned: int, refunded: str, total: str, expected: int) -> None:
-    assert calculate_points_to_reverse(earned, refunded_amount=Decimal(refunded), order_total=Decimal(total)) == expected
+    reversed_points = calculate_points_to_reverse(
+        earned, refunded_amount=Decimal(refunded), order_total=Decimal(total)
+    )
+    assert reversed_points == expected
 
 
 def test_points_to_reverse_need_a_positive_total() -> None:

@@ -119,7 +119,10 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "overdue hold",
-        "SELECT id, checkout_token, expires_at FROM loyalty_point_hold WHERE status = 'active' AND expires_at <= %(now)s",
+        """
+        SELECT id, checkout_token, expires_at FROM loyalty_point_hold
+        WHERE status = 'active' AND expires_at <= %(now)s
+        """,
         "hold {0} (checkout {1}) expired at {2} but is still active: is the release task running?",
     ),
     (
