@@ -1,7 +1,8 @@
 """Points use cases: the one door the adapters use to earn, hold, redeem and reverse points.
 
 Plain arguments in (ids, ints, ``Decimal``, aware datetimes), frozen dataclasses out. Each use
-case is one database transaction; the writes themselves go through ``saleor_loyalty.ledger``.
+case that writes is one database transaction (a credit is a single statement); the writes
+themselves go through ``saleor_loyalty.ledger``.
 Every write is idempotent: its key comes from its source (``order:<id>:earn``,
 ``checkout:<token>:hold:<n>``, ...) or from the caller. The request fingerprint is built from
 the caller's arguments, so a retry with the same arguments replays the first result.
@@ -41,15 +42,6 @@ from ..models import (
     SystemCode,
     TransactionKind,
 )
-
-__all__ = [
-    "AccountInfo", "Balance", "BatchResult", "HoldInfo", "Owner", "PostedTransaction", "Statement",
-    "StatementLine", "adjust_points", "calculate_points_to_reverse", "capture_hold_for_order", "credit_bonus",
-    "credit_points_for_order", "expire_due_points", "get_account_for_company", "get_account_for_customer",
-    "get_balance", "get_statement", "hold_points_for_checkout", "mature_due_points", "redeem_points",
-    "release_hold_for_checkout", "release_stale_holds", "reverse_points_for_cancellation",
-    "reverse_points_for_refund",
-]
 
 
 @dataclass(frozen=True)
@@ -133,7 +125,6 @@ class BatchResult:
     processed: int
     skipped_accounts: int
     has_more: bool
-
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -321,7 +312,8 @@ def hold_points_for_checkout(
             if active.account_id == account_id and active.points == points:
                 ledger.extend_hold(active, expires_at=expires_at)
                 return _hold_info(active)
-            # The checkout changed its points (or its customer): replace the hold.
+            # The checkout changed its points (or its customer): replace the hold. A second lock
+            # only when the customer changed: rare, and a race there is a detected deadlock.
             owner_of_active = locked if active.account_id == account_id else ledger.lock_account(active.account_id)
             ledger.release(owner_of_active, active, reason="replaced by a new hold", now=now)
         sequence = PointHold.objects.filter(checkout_token=checkout_token).count() + 1
@@ -388,7 +380,6 @@ def _latest_hold(checkout_token: str) -> PointHold:
 def _hold_info(held: PointHold) -> HoldInfo:
     return HoldInfo(held.pk, held.account_id, held.checkout_token, held.points, held.status, held.expires_at,
                     held.order_id)
-
 
 
 # --- reversals and adjustments --------------------------------------------------------------
@@ -485,7 +476,6 @@ def adjust_points(
         return ledger.debit(ledger.lock_account(account_id), kind=TransactionKind.ADJUST,
                             system_code=SystemCode.ADJUSTMENTS, points=-points, key=key, request=request,
                             source=source, now=now, allow_debt=allow_debt)
-
 
 
 # --- batches (the Celery tasks call these) --------------------------------------------------
