@@ -2,7 +2,8 @@
 
 Adding an operation: write the query class (``queries/<noun>.py``, a ``graphene.ObjectType``
 with fields and resolvers) or the mutation (``mutations/<noun>_<verb>.py``, a
-``core.mutations.BaseMutation``), then list it below. Nothing else registers anything.
+``core.mutations.BaseMutation``), then list it below or in its area's registry (``rules.py``
+for the staff rule operations, ``companies.py`` for B2B). Nothing else registers anything.
 """
 
 from __future__ import annotations
@@ -12,18 +13,28 @@ from collections.abc import Sequence
 
 import graphene
 
+from .companies import COMPANY_MUTATIONS, COMPANY_QUERIES
 from .mutations.nps_submit import LoyaltyNpsSubmit
 from .mutations.points_adjust import LoyaltyPointsAdjust
 from .queries.accounts import AccountQueries
 from .queries.metrics import MetricsQueries
 from .queries.viewer import ViewerQueries
+from .rules import RULE_MUTATIONS, RULE_QUERIES
 
-QUERIES: tuple[type[graphene.ObjectType], ...] = (ViewerQueries, AccountQueries, MetricsQueries)
+QUERIES: tuple[type[graphene.ObjectType], ...] = (
+    ViewerQueries,
+    AccountQueries,
+    MetricsQueries,
+    *RULE_QUERIES,
+    *COMPANY_QUERIES,
+)
 
 # Root mutation field name -> mutation class, in the order the schema lists them.
 MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyPointsAdjust": LoyaltyPointsAdjust,
     "loyaltyNpsSubmit": LoyaltyNpsSubmit,
+    **RULE_MUTATIONS,
+    **COMPANY_MUTATIONS,
 }
 
 

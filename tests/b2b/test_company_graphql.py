@@ -1,13 +1,11 @@
 """The company API: staff CRUD, admins manage members, members read their company, others refused.
 
-The company module is run through the real view with a schema that includes it
-(``build_schema`` with ``COMPANY_QUERIES`` and ``COMPANY_MUTATIONS``), plus a fuzz of its
-operations that must never fail the server.
+The company module is run through the real view with the API's schema (which registers it),
+plus a fuzz of its operations that must never fail the server.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -21,10 +19,10 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 
 from saleor_loyalty.graphql.auth import LoyaltyPermission, create_access_token
-from saleor_loyalty.graphql.companies import COMPANY_MUTATIONS, COMPANY_QUERIES
 from saleor_loyalty.graphql.core.errors import INTERNAL_ERROR_CODE
 from saleor_loyalty.graphql.core.ids import to_global_id
-from saleor_loyalty.graphql.schema import MUTATIONS, QUERIES, build_schema
+from saleor_loyalty.graphql.companies import COMPANY_MUTATIONS, COMPANY_QUERIES
+from saleor_loyalty.graphql.schema import build_schema, get_schema
 from saleor_loyalty.models import Company, CompanyMember
 from saleor_loyalty.services import companies, points, rebates
 from tests.graphql.client import error_codes, run_with_schema
@@ -33,10 +31,9 @@ from tests.graphql.fuzz import Fuzzer
 pytestmark = pytest.mark.django_db
 
 
-@functools.cache
 def api_schema() -> graphene.Schema:
-    """The API's schema with the company module in it."""
-    return build_schema(queries=(*QUERIES, *COMPANY_QUERIES), mutations={**MUTATIONS, **COMPANY_MUTATIONS})
+    """The API's schema, which includes the company module."""
+    return get_schema()
 
 
 class ApiClient:

@@ -85,14 +85,27 @@ class Fuzzer:
         kinds = [kind for kind, name in self.roots.items() if name]
         return st.sampled_from(kinds).flatmap(self.operation)
 
-    def operation(self, kind: str) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
-        return st.composite(lambda draw: self._draw_operation(draw, kind))()
+    def operation(self, kind: str, root_field: str | None = None) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
+        """Operations of ``kind``; with ``root_field``, each one selects that root field only."""
+        return st.composite(lambda draw: self._draw_operation(draw, kind, root_field))()
 
-    def _draw_operation(self, draw: Any, kind: str) -> tuple[str, dict[str, Any]]:
+    def root_fields(self) -> list[tuple[str, str]]:
+        """``(kind, field name)`` for every query and mutation, in schema order."""
+        return [
+            (kind, field_["name"])
+            for kind, name in self.roots.items()
+            if name
+            for field_ in self.types[name]["fields"]
+        ]
+
+    def _draw_operation(self, draw: Any, kind: str, root_field: str | None = None) -> tuple[str, dict[str, Any]]:
         # One hostile value stops the whole operation at the door, so hostility is per operation.
         self._hostile_now = self.hostile and draw(st.integers(0, 3)) == 0
         root = self.types[self.roots[kind]]
-        fields = draw(st.lists(st.sampled_from(root["fields"]), min_size=1, max_size=3))
+        if root_field is None:
+            fields = draw(st.lists(st.sampled_from(root["fields"]), min_size=1, max_size=3))
+        else:
+            fields = [next(f for f in root["fields"] if f["name"] == root_field)]
         variables: dict[str, tuple[str, Any]] = {}
         selections = [self._selection(draw, f, alias=f"r{i}", depth=1, variables=variables) for i, f in enumerate(fields)]
         definitions = ", ".join(f"${name}: {type_}" for name, (type_, _) in variables.items())
