@@ -22,157 +22,132 @@ never raises the unit price, even when a list's breaks are entered out of order.
 Speed: a quote prices every break of every candidate entry of every line, so the loop works in
 integers. Prices are counted in the currency's minor units (cents); the line's base price is
 an integer ``B`` in units of ``10**-s`` (``s`` is the currency's exponent unless the base has
-more decimals, then ``k = 10**(s - exponent)`` converts); a percentage's rounded price is
-``(B * 2 * fnum + fden * k) // (2 * fden * k)``, which is exactly ROUND_HALF_UP of
-``base * (100 - percent) / 100`` for non-negative amounts. Only the winning price goes back to
-a ``Decimal``.
+more decimals, then ``k = 10**(s - exponent)`` converts). Every break's rounded price is
+``(B * a + b * k) // (c * k)`` with the integers ``compile_rules`` prepared (``CompiledBreak``):
+for a percentage that is exactly ROUND_HALF_UP of ``base * (100 - percent) / 100`` for
+non-negative amounts, for a fixed price it is the price. Tie-break keys are compared only
+between breaks that tie on price, and only the winning price goes back to a ``Decimal``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from itertools import groupby
-from typing import NamedTuple
 
 from .compiled import IndexedEntry
 from .money import get_currency_exponent
 from .values import BreakHint, PriceReason, PriceTableRow
 
-# (unit price in minor units, -priority, -specificity, list id, entry id, -min quantity):
+# (unit price in minor units, tie key of the entry (see ``IndexedEntry``), -min quantity):
 # the smallest wins.
-_Key = tuple[int, int, int, int, int, int]
+_Key = tuple[int, tuple[int, int, int, int], int]
 # (min quantity, key) of one break that lowers the base price.
 _Option = tuple[int, _Key]
+_POWERS = {exponent: 10**exponent for exponent in range(5)}
 
 
-class LinePrice(NamedTuple):
-    """The resolved price of one line: unit price, why, and the next cheaper break.
+# The resolved price of one line: unit price, why, and the next cheaper break. A plain tuple:
+# it is built once per line and unpacked at once by the caller.
+LinePrice = tuple[Decimal, PriceReason | None, BreakHint | None]
 
-    A named tuple rather than a dataclass: it is built once per line and never leaves the engine.
+
+def as_units(base_unit_price: Decimal, exponent: int) -> tuple[int, int]:
+    """``(B, k)``: the base price as an integer ``B`` of ``10**-s``, ``k`` such units to a minor unit.
+
+    >>> as_units(Decimal("9.99"), 2), as_units(Decimal("9.995"), 2), as_units(Decimal("700"), 0)
+    ((999, 1), (9995, 10), (700, 1))
     """
-
-    unit_price: Decimal
-    reason: PriceReason | None
-    next_break: BreakHint | None
-
-
-class _Base(NamedTuple):
-    """A base price as integers: ``units`` of ``10**-scale``, ``k`` such units per minor unit."""
-
-    units: int
-    k: int
-    exponent: int
-
-
-def _as_base(base_unit_price: Decimal, currency: str) -> _Base:
-    exponent = get_currency_exponent(currency)
-    scaled = base_unit_price.scaleb(exponent)
+    scaled = base_unit_price * _POWERS[exponent]
     units = int(scaled)
     if units == scaled:  # the usual case: the base is at the currency's precision
-        return _Base(units, 1, exponent)
+        return units, 1
     scale = -int(base_unit_price.as_tuple().exponent)
-    return _Base(int(base_unit_price.scaleb(scale)), 10 ** (scale - exponent), exponent)
+    return int(base_unit_price.scaleb(scale)), 10 ** (scale - exponent)
 
 
-def _to_decimal(minor: int, base: _Base) -> Decimal:
-    return Decimal(minor).scaleb(-base.exponent)
+def _in_units_of(candidates: Sequence[IndexedEntry], k: int) -> list[IndexedEntry]:
+    # A base with more decimals than the currency (rare): fold ``k`` into every break once, so
+    # that the loops below use one formula, (B * a + b) // c.
+    return [replace(item, breaks=tuple((q, a, b * k, c * k) for q, a, b, c in item.breaks)) for item in candidates]
 
 
-def _options(candidates: Iterable[IndexedEntry], base: _Base) -> list[_Option]:
+def _options(candidates: Iterable[IndexedEntry], units: int, k: int) -> list[_Option]:
     """Every break that would lower the base price, with its rounded price (for tables)."""
     options: list[_Option] = []
-    units, k = base.units, base.k
     for item in candidates:
-        for min_quantity, is_fixed, a, b, c in item.breaks:
-            price = a if is_fixed else (units * a + b * k) // (c * k)
+        for min_quantity, a, b, c in item.breaks:
+            price = (units * a + b * k) // (c * k)
             if price * k < units:
-                options.append((min_quantity, _key(price, item, min_quantity)))
+                options.append((min_quantity, (price, item.tie_key, -min_quantity)))
     return options
 
 
-def _key(price: int, item: IndexedEntry, min_quantity: int) -> _Key:
-    return (price, -item.priority, -item.specificity, item.list_id, item.entry.id, -min_quantity)
-
-
-def _reason(key: _Key) -> PriceReason:
-    list_id, entry_id, min_quantity = key[3], key[4], -key[5]
-    return PriceReason(list_id, entry_id, min_quantity)
-
-
 def resolve_line_price(
-    base_unit_price: Decimal, quantity: int, candidates: Sequence[IndexedEntry], *, currency: str
+    base_unit_price: Decimal, quantity: int, candidates: Sequence[IndexedEntry], *, exponent: int
 ) -> LinePrice:
     """Resolve the unit price for ``quantity`` units from the candidate entries (see module doc).
+
+    ``exponent`` is the currency's (``money.get_currency_exponent``), looked up once per cart.
 
     Worked example (EUR, base 9.99): list 12 has a break at 50 of 15 % off, list 15 a break at
     10 of 8.60 fixed. For 60 units: 9.99 * 0.85 = 8.4915 -> 8.49 (rounded once) beats 8.60, so
     the unit price is 8.49, reason ``tier-price:list=12;break=50``. For 20 units only list 15 is
     reached: 8.60, and the next break hint says 30 more for 8.49 each.
     """
-    base = _as_base(base_unit_price, currency)
-    units, k = base.units, base.k
-    below = -(-units // k)  # a price in minor units is a discount when it is below this
-    # The hot loop of a quote, kept lean: integer prices (a percentage's is
-    # (units * a + b * k) // (c * k), see ``CompiledBreak``), breaks visited in quantity order
-    # so a loop can stop early, and tie-break keys built only for breaks that tie on price.
-    best_price = below
+    units, k = as_units(base_unit_price, exponent)
+    if k != 1:
+        candidates = _in_units_of(candidates, k)
+    # The hot loop of a quote, kept lean: one integer formula per break (``CompiledBreak``),
+    # breaks visited in quantity order so a loop can stop early, and tie keys compared only
+    # for breaks that tie on price. A price in minor units is a discount below ``best_price``.
+    best_price = -(-units // k)
     best_item: IndexedEntry | None = None
     best_quantity = 0
-    ties: list[tuple[IndexedEntry, int]] = []  # other breaks at exactly ``best_price``
+    pending: list[IndexedEntry] = []  # entries with breaks above ``quantity``, for the hint
     for item in candidates:
-        for min_quantity, is_fixed, a, b, c in item.breaks:
+        for min_quantity, a, b, c in item.breaks:
             if min_quantity > quantity:
+                pending.append(item)
                 break  # this break and the ones after it are not reached
-            price = a if is_fixed else (units * a + b * k) // (c * k)
+            price = (units * a + b) // c
             if price < best_price:
                 best_price, best_item, best_quantity = price, item, min_quantity
-                if ties:
-                    ties = []
-            elif price == best_price and best_item is not None:
-                ties.append((item, min_quantity))
-    reason: PriceReason | None = None
-    unit_price = base_unit_price
-    if best_item is not None:
-        unit_price = _to_decimal(best_price, base)
-        best_key = _key(best_price, best_item, best_quantity)
-        for item, min_quantity in ties:
-            best_key = min(best_key, _key(best_price, item, min_quantity))
-        reason = _reason(best_key)
+            elif (
+                price == best_price
+                and best_item is not None
+                and (item.tie_key, -min_quantity) < (best_item.tie_key, -best_quantity)
+            ):
+                best_item, best_quantity = item, min_quantity
     # The next break: the smallest quantity above this one where some break beats today's
     # price (``best_price``, or anything below the base); at that quantity the lowest wins.
     next_quantity = 0
     next_price = 0
     next_item: IndexedEntry | None = None
-    next_ties: list[IndexedEntry] = []
-    for item in candidates:
-        for min_quantity, is_fixed, a, b, c in item.breaks:
+    for item in pending:
+        for min_quantity, a, b, c in item.breaks:
             if min_quantity <= quantity:
                 continue
             if next_item is not None and min_quantity > next_quantity:
                 break  # cannot be the next break any more
-            price = a if is_fixed else (units * a + b * k) // (c * k)
+            price = (units * a + b) // c
             if price >= best_price:
                 continue
             if next_item is None or min_quantity < next_quantity or price < next_price:
                 next_quantity, next_price, next_item = min_quantity, price, item
-                if next_ties:
-                    next_ties = []
-            elif price == next_price:
-                next_ties.append(item)
+            elif price == next_price and item.tie_key < next_item.tie_key:
+                next_item = item
             break  # this entry's later breaks come at larger quantities
+    reason: PriceReason | None = None
+    unit_price = base_unit_price
+    if best_item is not None:
+        unit_price = Decimal(best_price).scaleb(-exponent)
+        reason = PriceReason(best_item.list_id, best_item.entry_id, best_quantity)
     if next_item is None:
-        return LinePrice(unit_price, reason, None)
-    next_list_id = next_item.list_id
-    if next_ties:
-        next_list_id = min(_key(next_price, item, next_quantity) for item in (next_item, *next_ties))[3]
-    hint = BreakHint(
-        min_quantity=next_quantity,
-        missing_quantity=next_quantity - quantity,
-        unit_price=_to_decimal(next_price, base),
-        rule_id=next_list_id,
-    )
-    return LinePrice(unit_price, reason, hint)
+        return unit_price, reason, None
+    hint = BreakHint(next_quantity, next_quantity - quantity, Decimal(next_price).scaleb(-exponent), next_item.list_id)
+    return unit_price, reason, hint
 
 
 def build_price_table(
@@ -185,18 +160,20 @@ def build_price_table(
     rows (1, 10.00), (10, 9.00, A), (50, 8.00, A); B's break at 20 does not beat 9.00 and its
     break at 100 only ties 8.00, so neither adds a row.
     """
-    base = _as_base(base_unit_price, currency)
+    exponent = get_currency_exponent(currency)
+    units, k = as_units(base_unit_price, exponent)
     rows = [PriceTableRow(1, base_unit_price, None, None)]
     best: _Key | None = None
     last_price: int | None = None
-    for min_quantity, group in groupby(sorted(_options(candidates, base)), key=lambda option: option[0]):
+    by_entry = {item.tie_key: item for item in candidates}
+    for min_quantity, group in groupby(sorted(_options(candidates, units, k)), key=lambda option: option[0]):
         group_best = min(key for _, key in group)
         if best is None or group_best < best:
             best = group_best
         if last_price is None or best[0] < last_price:
             last_price = best[0]
-            reason = _reason(best)
-            row = PriceTableRow(min_quantity, _to_decimal(best[0], base), reason.rule_id, reason.code)
+            reason = PriceReason(by_entry[best[1]].list_id, by_entry[best[1]].entry_id, -best[2])
+            row = PriceTableRow(min_quantity, Decimal(best[0]).scaleb(-exponent), reason.rule_id, reason.code)
             if min_quantity == 1:
                 rows[0] = row
             else:

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 
 from .compiled import CompiledRuleSet
 from .earn import EarnContext, EarnLine, calculate_order_earn, paid_line_amounts
 from .errors import InvalidValue
 from .gifts import select_gifts
-from .money import ZERO, check_currency
+from .money import ZERO, check_currency, get_currency_exponent
 from .pricing import build_price_table, resolve_line_price
 from .redemption import calculate_max_redeemable_points
 from .tiers import get_tier_progress
@@ -72,27 +73,22 @@ def quote_cart(
         list_ids = rules.get_applicable_list_ids(customer, channel=cart.channel, currency=currency, now=now)
 
     line_quotes: list[LineQuote] = []
+    totals: list[Decimal] = []
+    get_candidates = rules.get_candidate_entries
+    exponent = get_currency_exponent(currency)
     for line in cart.lines:
-        candidates = rules.get_candidate_entries(line.variant_id, line.product_id, line.category_ids, list_ids)
-        if candidates:
-            price = resolve_line_price(line.base_unit_price, line.quantity, candidates, currency=currency)
-            unit_price, reason, next_break = price.unit_price, price.reason, price.next_break
-        else:
-            unit_price, reason, next_break = line.base_unit_price, None, None
-        line_quotes.append(
-            LineQuote(
-                line_id=line.line_id,
-                quantity=line.quantity,
-                base_unit_price=line.base_unit_price,
-                unit_price=unit_price,
-                total=unit_price * line.quantity,
-                reason=reason,
-                next_break=next_break,
-            )
-        )
+        unit_price, reason, next_break = line.base_unit_price, None, None
+        if list_ids:
+            candidates = get_candidates(line.variant_id, line.product_id, line.category_ids, list_ids)
+            if candidates:
+                unit_price, reason, next_break = resolve_line_price(unit_price, line.quantity, candidates, exponent=exponent)
+        total = unit_price * line.quantity
+        totals.append(total)
+        # Positional: keyword arguments cost a frozen dataclass noticeably more, once per line.
+        line_quotes.append(LineQuote(line.line_id, line.quantity, line.base_unit_price, unit_price, total, reason, next_break))
 
-    base_subtotal = sum((line.base_unit_price * line.quantity for line in cart.lines), ZERO)
-    subtotal = sum((line.total for line in line_quotes), ZERO)
+    base_subtotal = sum([line.base_unit_price * line.quantity for line in cart.lines], ZERO)
+    subtotal = sum(totals, ZERO)
     goods_paid = max(ZERO, subtotal - cart.order_discount)
     tier = rules.get_tier(customer.tier_id)
 
@@ -113,7 +109,7 @@ def quote_cart(
 
     earn = EarnQuote(0, ())
     if terms.points_enabled:
-        paid = paid_line_amounts([line.total for line in line_quotes], cart.order_discount, currency=currency)
+        paid = paid_line_amounts(totals, cart.order_discount, currency=currency)
         earn_lines = tuple(
             EarnLine(line.line_id, line.variant_id, line.product_id, line.category_ids, line.quantity, amount)
             for line, amount in zip(cart.lines, paid, strict=True)

@@ -9,11 +9,11 @@ Money is a ``Decimal`` in the cart's currency; points are ``int``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import InvalidValue, MissingStat
 from .money import check_currency
@@ -195,7 +195,35 @@ class ReferralParty:
 
 # --- outputs: quote -------------------------------------------------------------------------
 
+_Output = TypeVar("_Output")
 
+
+def _store_through_slots(cls: type[_Output]) -> type[_Output]:
+    """Give a frozen, slotted output dataclass a faster ``__init__`` with the same parameters.
+
+    The ``__init__`` that ``dataclass`` writes for a frozen class stores every field with
+    ``object.__setattr__`` (to get past the frozen guard), about 200 ns a field; a quote builds
+    a ``LineQuote``, a ``PriceReason`` and a ``BreakHint`` per cart line, so it shows. This one
+    stores each field through its slot's descriptor, which skips the guard the same way and
+    costs about half. Nothing else changes: equality, hash, repr, pickling and immutability are
+    the dataclass's own. Only for classes without defaults or ``__post_init__`` (checked).
+    """
+    names = [item.name for item in fields(cls)]  # type: ignore[arg-type]
+    if hasattr(cls, "__post_init__") or any(
+        item.default is not MISSING or item.default_factory is not MISSING for item in fields(cls)  # type: ignore[arg-type]
+    ):
+        raise TypeError(f"{cls.__name__} has defaults or __post_init__")
+    setters = {f"_set_{name}": getattr(cls, name).__set__ for name in names}
+    source = f"def __init__(self, {', '.join(names)}):\n" + "".join(f"    _set_{name}(self, {name})\n" for name in names)
+    namespace: dict[str, Any] = {}
+    exec(source, setters, namespace)  # how ``dataclass`` itself builds ``__init__``
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    setattr(cls, "__init__", init)
+    return cls
+
+
+@_store_through_slots
 @dataclass(frozen=True, slots=True)
 class PriceReason:
     """Why a line costs what it does: the price list, its entry and break, and a short code.
@@ -213,6 +241,7 @@ class PriceReason:
         return f"tier-price:list={self.rule_id};break={self.min_quantity}"
 
 
+@_store_through_slots
 @dataclass(frozen=True, slots=True)
 class BreakHint:
     """Buying ``missing_quantity`` more (``min_quantity`` in all) lowers the unit price to ``unit_price``."""
@@ -223,6 +252,7 @@ class BreakHint:
     rule_id: int
 
 
+@_store_through_slots
 @dataclass(frozen=True, slots=True)
 class LineQuote:
     line_id: str

@@ -140,6 +140,14 @@ def test_priority_only_names_the_reason_among_equal_prices(lists, list_id, entry
     assert (quoted.reason.rule_id, quoted.reason.entry_id) == (list_id, entry_id)
 
 
+def test_among_equal_prices_of_one_entry_the_higher_break_is_named():
+    # 4.995 rounds to 5.00: three breaks of one entry give the same price at 12 units.
+    lists = [price_list(1, entry(1, brk(1, fixed="5.00"), brk(5, fixed="4.995"), brk(10, fixed="5"), brk(20, fixed="4")))]
+    quoted = quote_line(lists, quantity=12)
+    assert (quoted.unit_price, quoted.reason.min_quantity) == (D("5.00"), 10)
+    assert (quoted.next_break.min_quantity, quoted.next_break.unit_price) == (20, D("4.00"))
+
+
 def test_priority_never_beats_a_lower_price():
     lists = [price_list(1, entry(1, brk(1, fixed="9")), priority=100), price_list(2, entry(2, brk(1, fixed="8")))]
     assert quote_line(lists).reason.rule_id == 2

@@ -1,5 +1,7 @@
 """quote_cart as a whole: the composition, redemption limit, hints, input checks, determinism."""
 
+import dataclasses
+import pickle
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,7 +25,7 @@ from saleor_loyalty.engine.rules import (
     Tier,
     TierMetric,
 )
-from saleor_loyalty.engine.values import Cart, CartLine, CustomerSnapshot, CustomerStats
+from saleor_loyalty.engine.values import BreakHint, Cart, CartLine, CustomerSnapshot, CustomerStats, LineQuote, PriceReason
 
 from .builders import NOW, D, brk, cart, compiled, customer, entry, line, price_list
 
@@ -152,6 +154,25 @@ def test_inputs_are_frozen_and_lists_become_tuples():
     assert built.category_ids == (5, 6)
     with pytest.raises(AttributeError):
         built.quantity = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("output", [
+    LineQuote("a", 2, D("3.00"), D("2.50"), D("5.00"), PriceReason(1, 2, 3), BreakHint(5, 3, D("2.00"), 1)),
+    PriceReason(rule_id=1, entry_id=2, min_quantity=3),
+    BreakHint(min_quantity=5, missing_quantity=3, unit_price=D("2.00"), rule_id=1),
+])
+def test_per_line_outputs_keep_dataclass_behaviour_with_their_faster_constructor(output):
+    # They get an __init__ that stores through the slots (values._store_through_slots).
+    values = {field.name: getattr(output, field.name) for field in dataclasses.fields(output)}
+    assert type(output)(**values) == output == type(output)(*values.values())
+    assert hash(type(output)(**values)) == hash(output)
+    assert pickle.loads(pickle.dumps(output)) == output
+    assert dataclasses.replace(output) == output
+    name = next(iter(values))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(output, name, 99)
+    with pytest.raises(TypeError):
+        type(output)(*list(values.values())[:-1])
 
 
 # --- determinism ----------------------------------------------------------------------------
