@@ -69,17 +69,20 @@ def paid_line_amounts(totals: Sequence[Decimal], order_discount: Decimal, *, cur
     return tuple(total - share for total, share in zip(totals, shares, strict=True))
 
 
+# Enum members as module constants: reading ``TargetKind.ALL`` goes through the enum class's
+# attribute lookup (about 150 ns on Python 3.11), and ``line_matches`` runs per line per rule.
+_ALL, _VARIANT, _PRODUCT, _CATEGORY = TargetKind.ALL, TargetKind.VARIANT, TargetKind.PRODUCT, TargetKind.CATEGORY
+
+
 def line_matches(kind: TargetKind | None, target_id: int | None, line: EarnLine) -> bool:
     """True when a rule's target (variant, product, category or ALL) covers ``line``."""
-    if kind is TargetKind.ALL:
-        return True
-    if kind is TargetKind.VARIANT:
+    if kind is _VARIANT:
         return line.variant_id == target_id
-    if kind is TargetKind.PRODUCT:
+    if kind is _PRODUCT:
         return line.product_id == target_id
-    if kind is TargetKind.CATEGORY:
+    if kind is _CATEGORY:
         return target_id in line.category_ids
-    return False
+    return kind is _ALL
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,7 @@ def prorate(total: Decimal, weights: Sequence[Decimal], currency: str) -> tuple[
     >>> prorate(Decimal("10"), [Decimal(1), Decimal(1), Decimal(1)], "EUR")
     (Decimal('3.34'), Decimal('3.33'), Decimal('3.33'))
     """
-    if total < 0 or any(weight < 0 for weight in weights):
+    if total < 0 or min(weights, default=ZERO) < 0:
         raise InvalidValue("prorate needs a total and weights >= 0", field="total")
     unit = get_minor_unit(currency)
     total = quantize(total, currency)
@@ -85,10 +85,16 @@ def prorate(total: Decimal, weights: Sequence[Decimal], currency: str) -> tuple[
     if not weights or weight_sum <= 0 or total == 0:
         return tuple(ZERO.quantize(unit) for _ in weights)
     total_units = int(total / unit)
-    raw = [total_units * weight / weight_sum for weight in weights]
+    as_decimal = Decimal(total_units)  # once, not once per weight
+    raw = [as_decimal * weight / weight_sum for weight in weights]
     floors = [int(value) for value in raw]  # int() truncates toward zero; weights are >= 0
     left_over = total_units - sum(floors)
-    by_remainder = sorted(range(len(raw)), key=lambda index: (-(raw[index] - floors[index]), index))
-    for index in by_remainder[:left_over]:
-        floors[index] += 1
-    return tuple((Decimal(units) * unit).quantize(unit) for units in floors)
+    if left_over:
+        remainders = [value - floor for value, floor in zip(raw, floors)]
+        # Largest remainder first; the sort is stable even reversed, so a tie keeps index order.
+        for index in sorted(range(len(raw)), key=remainders.__getitem__, reverse=True)[:left_over]:
+            floors[index] += 1
+    # Exactly (Decimal(units) * unit).quantize(unit), cheaper: ``quantize`` above already
+    # refused a total too large for the context, so every share fits.
+    scale = -get_currency_exponent(currency)
+    return tuple([Decimal(units).scaleb(scale) for units in floors])
