@@ -66,7 +66,7 @@ def paid_line_amounts(totals: Sequence[Decimal], order_discount: Decimal, *, cur
         return tuple(totals)
     discount = min(order_discount, sum(totals, ZERO))
     shares = prorate(discount, totals, currency)
-    return tuple(total - share for total, share in zip(totals, shares, strict=True))
+    return tuple([total - share for total, share in zip(totals, shares, strict=True)])
 
 
 # Enum members as module constants: reading ``TargetKind.ALL`` goes through the enum class's
@@ -307,21 +307,23 @@ def calculate_order_earn(context: EarnContext, rules: Sequence[EarnRule]) -> Ear
     product with a x2 bonus): base floor(60.49) = 60; tier floor(90.735) - 60 = 30; product
     bonus floor(19.99 * 1 * (2 - 1)) = 19; total 109. A cap of 100 adds a part of -9.
     """
-    rules = sorted(rules, key=lambda rule: rule.id)  # ties between rules go to the lowest id
+    by_kind: dict[EarnRuleKind, list[EarnRule]] = {}
+    for rule in sorted(rules, key=lambda rule: rule.id):  # ties between rules go to the lowest id
+        by_kind.setdefault(rule.kind, []).append(rule)
     state = EarnState(rate=context.terms.points_per_unit)
     if context.tier is not None and context.tier.multiplier != ONE:
         state.multiplier = context.tier.multiplier
         state.multiplier_code = f"tier-multiplier:tier={context.tier.id};x={context.tier.multiplier}"
-    _run(EarnRuleKind.EXCLUDE, rules, context, state)
+    _run(EarnRuleKind.EXCLUDE, by_kind.get(EarnRuleKind.EXCLUDE, []), context, state)
     if state.excluded_customer is not None:
         code = f"excluded:customer-type={state.excluded_customer.customer_type_id}"
         return EarnQuote(0, (EarnPart(state.excluded_customer.id, code, 0),))
-    _run(EarnRuleKind.BASE_RATE, rules, context, state)
-    _run(EarnRuleKind.TIER_MULTIPLIER, rules, context, state)
+    _run(EarnRuleKind.BASE_RATE, by_kind.get(EarnRuleKind.BASE_RATE, []), context, state)
+    _run(EarnRuleKind.TIER_MULTIPLIER, by_kind.get(EarnRuleKind.TIER_MULTIPLIER, []), context, state)
     _base_parts(context, state)
-    _run(EarnRuleKind.PRODUCT_BONUS, rules, context, state)
-    _run(EarnRuleKind.FIRST_ORDER_BONUS, rules, context, state)
-    _run(EarnRuleKind.ORDER_CAP, rules, context, state)
+    _run(EarnRuleKind.PRODUCT_BONUS, by_kind.get(EarnRuleKind.PRODUCT_BONUS, []), context, state)
+    _run(EarnRuleKind.FIRST_ORDER_BONUS, by_kind.get(EarnRuleKind.FIRST_ORDER_BONUS, []), context, state)
+    _run(EarnRuleKind.ORDER_CAP, by_kind.get(EarnRuleKind.ORDER_CAP, []), context, state)
     return EarnQuote(state.total, tuple(state.parts))
 
 

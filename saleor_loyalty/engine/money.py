@@ -94,7 +94,5 @@ def prorate(total: Decimal, weights: Sequence[Decimal], currency: str) -> tuple[
         # Largest remainder first; the sort is stable even reversed, so a tie keeps index order.
         for index in sorted(range(len(raw)), key=remainders.__getitem__, reverse=True)[:left_over]:
             floors[index] += 1
-    # Exactly (Decimal(units) * unit).quantize(unit), cheaper: ``quantize`` above already
-    # refused a total too large for the context, so every share fits.
-    scale = -get_currency_exponent(currency)
-    return tuple([Decimal(units).scaleb(scale) for units in floors])
+    # Decimal(units) * unit already has the unit's exponent: no quantize needed.
+    return tuple([Decimal(units) * unit for units in floors])

@@ -46,6 +46,9 @@ _Key = tuple[int, tuple[int, int, int, int], int]
 # (min quantity, key) of one break that lowers the base price.
 _Option = tuple[int, _Key]
 _POWERS = {exponent: 10**exponent for exponent in range(5)}
+# Minor units back to money: Decimal(minor) * Decimal("0.01") is exactly
+# Decimal(minor).scaleb(-2) (same digits and exponent), and a third cheaper.
+_MINOR_UNITS = {exponent: Decimal(1).scaleb(-exponent) for exponent in range(5)}
 
 
 # The resolved price of one line: unit price, why, and the next cheaper break. A plain tuple:
@@ -142,11 +145,11 @@ def resolve_line_price(
     reason: PriceReason | None = None
     unit_price = base_unit_price
     if best_item is not None:
-        unit_price = Decimal(best_price).scaleb(-exponent)
+        unit_price = Decimal(best_price) * _MINOR_UNITS[exponent]
         reason = PriceReason(best_item.list_id, best_item.entry_id, best_quantity)
     if next_item is None:
         return unit_price, reason, None
-    hint = BreakHint(next_quantity, next_quantity - quantity, Decimal(next_price).scaleb(-exponent), next_item.list_id)
+    hint = BreakHint(next_quantity, next_quantity - quantity, Decimal(next_price) * _MINOR_UNITS[exponent], next_item.list_id)
     return unit_price, reason, hint
 
 
@@ -173,7 +176,7 @@ def build_price_table(
         if last_price is None or best[0] < last_price:
             last_price = best[0]
             reason = PriceReason(by_entry[best[1]].list_id, by_entry[best[1]].entry_id, -best[2])
-            row = PriceTableRow(min_quantity, Decimal(best[0]).scaleb(-exponent), reason.rule_id, reason.code)
+            row = PriceTableRow(min_quantity, Decimal(best[0]) * _MINOR_UNITS[exponent], reason.rule_id, reason.code)
             if min_quantity == 1:
                 rows[0] = row
             else:

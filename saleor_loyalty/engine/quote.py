@@ -73,21 +73,25 @@ def quote_cart(
         list_ids = rules.get_applicable_list_ids(customer, channel=cart.channel, currency=currency, now=now)
 
     line_quotes: list[LineQuote] = []
+    base_totals: list[Decimal] = []
     totals: list[Decimal] = []
     get_candidates = rules.get_candidate_entries
     exponent = get_currency_exponent(currency)
     for line in cart.lines:
+        base_total = total = line.base_unit_price * line.quantity
         unit_price, reason, next_break = line.base_unit_price, None, None
         if list_ids:
             candidates = get_candidates(line.variant_id, line.product_id, line.category_ids, list_ids)
             if candidates:
                 unit_price, reason, next_break = resolve_line_price(unit_price, line.quantity, candidates, exponent=exponent)
-        total = unit_price * line.quantity
+                if reason is not None:
+                    total = unit_price * line.quantity
+        base_totals.append(base_total)
         totals.append(total)
         # Positional: keyword arguments cost a frozen dataclass noticeably more, once per line.
         line_quotes.append(LineQuote(line.line_id, line.quantity, line.base_unit_price, unit_price, total, reason, next_break))
 
-    base_subtotal = sum([line.base_unit_price * line.quantity for line in cart.lines], ZERO)
+    base_subtotal = sum(base_totals, ZERO)
     subtotal = sum(totals, ZERO)
     goods_paid = max(ZERO, subtotal - cart.order_discount)
     tier = rules.get_tier(customer.tier_id)

@@ -80,15 +80,22 @@ class Audience:
 
     def includes(self, customer: CustomerSnapshot) -> bool:
         """True when ``customer`` belongs to this audience (anonymous buyers only to EVERYONE)."""
-        if self.kind is AudienceKind.EVERYONE:
+        field = _MEMBER_FIELDS[self.kind]
+        if field is None:  # EVERYONE
             return True
-        wanted = {
-            AudienceKind.CUSTOMER_TYPE: customer.customer_type_id,
-            AudienceKind.COMPANY: customer.company_id,
-            AudienceKind.TIER: customer.tier_id,
-            AudienceKind.CUSTOMER: customer.user_id,
-        }[self.kind]
+        wanted = getattr(customer, field)
         return wanted is not None and wanted == self.target_id
+
+
+# The customer field each audience kind matches on (read per gift rule per quote, so a plain
+# mapping rather than a dict of enum members built on every call).
+_MEMBER_FIELDS: dict[AudienceKind, str | None] = {
+    AudienceKind.EVERYONE: None,
+    AudienceKind.CUSTOMER_TYPE: "customer_type_id",
+    AudienceKind.COMPANY: "company_id",
+    AudienceKind.TIER: "tier_id",
+    AudienceKind.CUSTOMER: "user_id",
+}
 
 
 class TargetKind(StrEnum):
