@@ -64,6 +64,48 @@ def test_balance_of_an_owner_without_an_account_is_zero_and_creates_nothing(cust
     assert not LoyaltyAccount.objects.filter(user=customer).exists()
 
 
+@pytest.mark.parametrize("count", [1, 50])
+def test_balances_of_many_owners_take_one_query_whatever_their_number(
+    create_user: Any, company: Any, company_buyer: Any, now: datetime, django_assert_num_queries: Any, count: int
+) -> None:
+    # given: customers with accounts and credits, one without an account, a company member, the company
+    users = [create_user() for _ in range(count)]
+    for index, user in enumerate(users):
+        points.credit_bonus(Owner.customer(user.pk), f"welcome-{user.pk}", points=index + 1, reason="welcome", now=now)
+    points.credit_points_for_order(Owner.customer(company_buyer.pk), "o-1", points=40, now=now)
+    points.redeem_points(Owner.company(company.pk), "r-1", points=15, reason="voucher", now=now)
+    no_account = create_user()
+    owners = [Owner.customer(user.pk) for user in users] + [
+        Owner.customer(no_account.pk), Owner.customer(company_buyer.pk), Owner.company(company.pk)]
+
+    # when
+    with django_assert_num_queries(1):
+        balances = points.get_balances(owners)
+
+    # then: the same as one get_balance per owner
+    assert balances == {owner: points.get_balance(owner) for owner in owners}
+    assert [balances[Owner.customer(user.pk)].available for user in users] == list(range(1, count + 1))
+    assert balances[Owner.customer(no_account.pk)] == Balance(None, 0, 0, 0, 0, 0)
+    company_balance = balances[Owner.company(company.pk)]
+    assert balances[Owner.customer(company_buyer.pk)] == company_balance
+    assert (company_balance.available, company_balance.lifetime_earned) == (25, 40)
+    assert not LoyaltyAccount.objects.filter(user=no_account).exists()
+
+
+def test_customer_balances_are_keyed_by_customer_id(
+    customer: Any, other_customer: Any, now: datetime, django_assert_num_queries: Any
+) -> None:
+    points.credit_bonus(Owner.customer(customer.pk), "welcome", points=7, reason="welcome", now=now)
+
+    with django_assert_num_queries(1):
+        balances = points.get_customer_balances([customer.pk, other_customer.pk, customer.pk])
+
+    assert {user_id: balance.available for user_id, balance in balances.items()} == {
+        customer.pk: 7, other_customer.pk: 0}
+    with django_assert_num_queries(0):
+        assert points.get_balances([]) == {}
+
+
 def test_unknown_owners_are_refused(db: None, now: datetime) -> None:
     with pytest.raises(AccountNotFound):
         points.get_account_for_company(424242)
@@ -95,6 +137,24 @@ def test_statement_lists_entries_newest_first_with_their_story(customer: Any, no
     assert (earn.reason, earn.source, earn.created_at) == ("points for order", "order:o-1 rule:rule-7", now)
     assert (earn.available_at, earn.expires_at) == (now + 14 * DAY, now + 365 * DAY)
     assert statement.lines[0].source == "order:o-2" and statement.lines[0].expires_at is None
+    assert [line.order_id for line in statement.lines] == ["o-2", "", "", "o-1"]  # maturing names no order
+
+
+def test_statement_lines_name_their_order_without_a_query_per_line(
+    customer: Any, now: datetime, django_assert_num_queries: Any
+) -> None:
+    # given: order credits and a bonus (no order)
+    owner = Owner.customer(customer.pk)
+    for index in range(6):
+        points.credit_points_for_order(owner, f"o-{index}", points=index + 1, now=now)
+    points.credit_bonus(owner, "birthday", points=3, reason="birthday", now=now)
+
+    # when: balance, page of entries, their lots
+    with django_assert_num_queries(3):
+        statement = points.get_statement(owner)
+
+    # then
+    assert [line.order_id for line in statement.lines] == ["", "o-5", "o-4", "o-3", "o-2", "o-1", "o-0"]
 
 
 def test_statement_pages(customer: Any, now: datetime) -> None:
