@@ -16,9 +16,10 @@ from ..config import ProgramConfig
 from ..engine.earn import BonusEvent, calculate_event_bonus
 from ..engine.values import CustomerSnapshot
 from ..exceptions import InvalidInput, NotFound
-from ..models import CompanyMember, CustomerLoyalty, SystemCode
+from ..models import CustomerLoyalty, SystemCode
 from ..shop import CustomerView, get_shop
 from . import points
+from .companies import get_buyer_context
 from .rule_version import get_compiled_rules
 
 
@@ -90,20 +91,22 @@ def set_birthday(user_id: int, birthday: date | None, *, today: date | None = No
 def build_customer_snapshot(user_id: int, *, now: datetime, with_points: bool = True) -> CustomerSnapshot:
     """The engine's view of a customer: type from the shop, company, tier, orders and points.
 
-    A fixed number of queries (the shop's own lookup, one for company and tier, two for the
-    balance): quoting never depends on how much history a customer has.
+    A member of an active company buys as the company (``companies.get_buyer_context``): its
+    price lists and gift rules, its customer type, and the better of its tier and their own.
+    A fixed number of queries (the shop's own lookup, one for the stored state, one or two for
+    the company, one for the balance): quoting never depends on how much history a customer has.
     """
     customer = fetch_customer(user_id)
-    company_id = CompanyMember.objects.filter(user_id=user_id).values_list("company_id", flat=True).first()
     state = CustomerLoyalty.objects.filter(user_id=user_id).values_list("tier_id", "birthday").first()
-    tier_id, stored_birthday = state if state is not None else (None, None)
+    own_tier_id, stored_birthday = state if state is not None else (None, None)
+    buyer = get_buyer_context(user_id, own_tier_id=own_tier_id, own_customer_type_id=customer.customer_type_id)
     available = points.get_balance(points.Owner.customer(user_id)).available if with_points else None
     return CustomerSnapshot(
         user_id=user_id,
         email=customer.email,
-        customer_type_id=customer.customer_type_id,
-        company_id=company_id,
-        tier_id=tier_id,
+        customer_type_id=buyer.customer_type_id,
+        company_id=buyer.company_id,
+        tier_id=buyer.tier_id,
         orders_count=customer.orders_count,
         signed_up_on=customer.date_joined.date(),
         birthday=stored_birthday or customer.birthday,

@@ -90,10 +90,6 @@ def test_a_bad_csv_creates_no_price_list(acme: companies.CompanyInfo, now: datet
     assert not PriceList.objects.exists()
 
 
-@pytest.mark.xfail(
-    reason="services.customers.build_customer_snapshot does not call companies.get_buyer_context yet,"
-    " so members quote with their personal tier only", strict=False,
-)
 def test_members_get_the_company_tier_price_once_the_company_crosses_the_tier(
     shop: FakeShop, acme: companies.CompanyInfo, acme_admin: Any, acme_buyer: Any, make_order: Callable[..., Any],
     config: ProgramConfig, now: datetime,

@@ -34,6 +34,29 @@ def test_snapshot_combines_shop_facts_company_tier_and_points(shop: FakeShop, cu
     assert snapshot.available_points == 40
 
 
+def test_a_member_buys_with_the_company_type_and_the_better_tier(
+    shop: FakeShop, customer: Any, company: Any, now: datetime
+):
+    # given: the member holds Silver, the company Gold and its own customer type
+    silver = rules.create_tier({"name": "Silver", "slug": "silver", "rank": 1, "metric": "orders", "threshold": "1"})
+    gold = rules.create_tier({"name": "Gold", "slug": "gold", "rank": 2, "metric": "orders", "threshold": "5"})
+    shop.add_customer(customer, customer_type_id=7)
+    CustomerLoyalty.objects.create(user=customer, tier=silver, tier_since=now)
+    company.customer_type_id, company.tier, company.tier_since = 42, gold, now
+    company.save()
+    CompanyMember.objects.create(company=company, user=customer)
+
+    # then: the company's type and tier
+    snapshot = customers.build_customer_snapshot(customer.pk, now=now, with_points=False)
+    assert (snapshot.company_id, snapshot.customer_type_id, snapshot.tier_id) == (company.pk, 42, gold.pk)
+
+    # when: the company is deactivated, the member buys as themselves again
+    company.is_active = False
+    company.save()
+    snapshot = customers.build_customer_snapshot(customer.pk, now=now, with_points=False)
+    assert (snapshot.company_id, snapshot.customer_type_id, snapshot.tier_id) == (None, 7, silver.pk)
+
+
 def test_unknown_customer_is_not_found(shop: FakeShop, now: datetime):
     with pytest.raises(NotFound):
         customers.build_customer_snapshot(123456, now=now)
