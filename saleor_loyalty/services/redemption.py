@@ -23,6 +23,7 @@ from ..models import CodeKind, CodeStatus, DiscountCode, HoldStatus
 from ..shop import get_shop
 from . import points as points_service
 from .codes import OrderCheck, generate_code
+from .company_limits import check_member_redemption
 from .customers import build_customer_snapshot
 from .quotes import fetch_checkout
 from .rule_version import get_compiled_rules
@@ -60,7 +61,9 @@ def redeem_points(
 
     Refused (``RedemptionRefused``, nothing changed) when points are off, the checkout is not
     the caller's, ``points`` is under ``config.redeem_min_points`` or over what the engine
-    allows (``redeem_max_share`` of the goods, the balance). Redeeming again replaces the
+    allows (``redeem_max_share`` of the goods, the balance). A company member spends the shared
+    pool within the monthly limit their admin set (``company_limits.check_member_redemption``:
+    ``MemberRedemptionLimitExceeded``, ``CompanyInactive``). Redeeming again replaces the
     previous hold and code. Worked example: 2,500 points at 0.01 each -> a 25.00 discount.
     """
     now = now or timezone.now()
@@ -91,6 +94,9 @@ def redeem_points(
     amount = quantize(Decimal(points) * config.point_value, cart.currency)
     shop = get_shop()
     with transaction.atomic():
+        # Locks the member's row first, so two checkouts of one member are counted one after
+        # the other; this checkout's own active code is not counted (it is replaced below).
+        check_member_redemption(user_id, points, checkout_token=token, now=now)
         hold = points_service.hold_points_for_checkout(
             points_service.Owner.customer(user_id), token, points=points,
             expires_at=now + timedelta(minutes=config.hold_minutes), now=now,
