@@ -108,13 +108,14 @@ def resolve_line_price(
     best_price = -(-units // k)
     best_item: IndexedEntry | None = None
     best_quantity = 0
-    pending: list[IndexedEntry] = []  # entries with breaks above ``quantity``, for the hint
+    # Per entry with breaks above ``quantity``: its first such break, already priced (for the hint).
+    pending: list[tuple[int, int, IndexedEntry]] = []
     for item in candidates:
         for min_quantity, a, b, c in item.breaks:
-            if min_quantity > quantity:
-                pending.append(item)
-                break  # this break and the ones after it are not reached
             price = (units * a + b) // c
+            if min_quantity > quantity:
+                pending.append((min_quantity, price, item))
+                break  # this break and the ones after it are not reached
             if price < best_price:
                 best_price, best_item, best_quantity = price, item, min_quantity
             elif (
@@ -124,24 +125,27 @@ def resolve_line_price(
             ):
                 best_item, best_quantity = item, min_quantity
     # The next break: the smallest quantity above this one where some break beats today's
-    # price (``best_price``, or anything below the base); at that quantity the lowest wins.
+    # price (``best_price``, or anything below the base); at that quantity the lowest price
+    # wins, then the smallest tie key. Each entry offers its first such break.
     next_quantity = 0
     next_price = 0
     next_item: IndexedEntry | None = None
-    for item in pending:
-        for min_quantity, a, b, c in item.breaks:
-            if min_quantity <= quantity:
-                continue
-            if next_item is not None and min_quantity > next_quantity:
-                break  # cannot be the next break any more
-            price = (units * a + b) // c
-            if price >= best_price:
-                continue
-            if next_item is None or min_quantity < next_quantity or price < next_price:
-                next_quantity, next_price, next_item = min_quantity, price, item
-            elif price == next_price and item.tie_key < next_item.tie_key:
-                next_item = item
-            break  # this entry's later breaks come at larger quantities
+    for min_quantity, price, item in pending:
+        if price >= best_price:
+            # The entry's first break above ``quantity`` is no cheaper than today (rare): look on.
+            for min_quantity, a, b, c in item.breaks:
+                if min_quantity > quantity:
+                    price = (units * a + b) // c
+                    if price < best_price:
+                        break
+            else:
+                continue  # none of its breaks is
+        if (
+            next_item is None
+            or min_quantity < next_quantity
+            or (min_quantity == next_quantity and (price < next_price or (price == next_price and item.tie_key < next_item.tie_key)))
+        ):
+            next_quantity, next_price, next_item = min_quantity, price, item
     reason: PriceReason | None = None
     unit_price = base_unit_price
     if best_item is not None:

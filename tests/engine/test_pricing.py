@@ -238,6 +238,20 @@ def test_next_break_hint_looks_across_lists():
     assert (hint.min_quantity, hint.unit_price, hint.rule_id) == (5, D("9.50"), 2)
 
 
+@pytest.mark.parametrize(
+    ("priorities", "named"),
+    [((0, 5), 2), ((5, 0), 1), ((3, 3), 1)],  # the higher priority, then the lower list id
+)
+def test_a_next_break_offered_by_several_lists_at_one_price_names_the_reason_order(priorities, named):
+    lists = [
+        price_list(1, entry(1, brk(10, fixed="9.00")), priority=priorities[0]),
+        price_list(2, entry(2, brk(10, percent="10")), priority=priorities[1]),  # 10.00 - 10 % = 9.00
+        price_list(3, entry(3, brk(10, fixed="9.50"), brk(20, fixed="9.00")), priority=9),  # dearer at 10
+    ]
+    hint = quote_line(lists, quantity=2).next_break
+    assert (hint.min_quantity, hint.unit_price, hint.rule_id) == (10, D("9.00"), named)
+
+
 def test_price_table_lists_only_the_quantities_where_the_price_drops():
     lists = [
         price_list(1, entry(1, brk(10, fixed="9.00"), brk(50, fixed="8.00"))),
