@@ -65,6 +65,24 @@ def get_or_create_account_id(column: str, value: int | str) -> int:
     return int(row[0])
 
 
+def uncount_earned(account_id: int, points: int) -> None:
+    """Take ``points`` the caller has just credited back out of ``lifetime_earned``.
+
+    For credits that give back what the owner already had (a cancelled order's redeemed
+    points): they are not newly earned. Call it in the credit's transaction, only when the
+    credit was created (not a replay); the credit's UPDATE holds the row lock.
+    """
+    require_atomic()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE loyalty_account SET lifetime_earned = lifetime_earned - %s"
+            " WHERE id = %s AND owner_kind <> 'system' AND lifetime_earned >= %s",
+            [points, account_id, points],
+        )
+        if cursor.rowcount != 1:
+            raise AccountNotFound(f"no owner account {account_id} with {points} points earned")
+
+
 _LOCK_SQL = (
     "SELECT id, available, pending, held, lifetime_earned FROM loyalty_account"
     " WHERE id = %s AND owner_kind <> 'system' FOR UPDATE"

@@ -24,7 +24,7 @@ from ..engine.next_purchase import calculate_next_purchase_offer
 from ..engine.values import CustomerSnapshot, EarnPart, EarnQuote
 from ..exceptions import InvalidInput, OrderNotFound
 from ..models import CodeKind, CodeStatus, CompanyMember, DiscountCode, OrderRecord, OrderStatus
-from . import points, referrals, reversals
+from . import points, referrals
 from .codes import generate_code
 from .customers import build_customer_snapshot
 from .rule_fields import Problems, raise_problems
@@ -292,7 +292,7 @@ def cancel_order(order_id: str, *, config: ProgramConfig, now: datetime | None =
         if record.credited and record.points_earned > 0:
             posted = points.reverse_points_for_cancellation(order_id, now=now)
             earned = posted.points if posted is not None and posted.created else 0
-        returned = reversals.return_redeemed_points(order_id, expiry_days=config.expiry_days, now=now)
+        returned = points.return_redeemed_points(order_id, expiry_days=config.expiry_days, now=now)
         referral_points = referrals.reverse_referral_reward(order_id, now=now)
         DiscountCode.objects.filter(
             kind=CodeKind.NEXT_PURCHASE, source_order_id=order_id, status=CodeStatus.ACTIVE

@@ -18,7 +18,7 @@ import math
 import uuid
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -31,6 +31,7 @@ from django.utils import timezone
 from .. import ledger
 from ..exceptions import AccountNotFound, EarnNotFound, HoldNotFound, InvalidInput, PointsNotPositive
 from ..ledger import LockedAccount, PostedTransaction, Source
+from ..ledger.accounts import uncount_earned
 from ..models import (
     Company,
     HoldStatus,
@@ -483,6 +484,58 @@ def _reverse_earn(order_id: str, reason: str, now: datetime | None,
         return ledger.reverse(locked, lot, points=target - already, key=key,
                               request={"order_id": order_id, "target": target},
                               source=Source(reason=reason, order_id=order_id), now=now)
+
+
+def reverse_bonus(credit_key: str, *, reason: str, now: datetime | None = None) -> PostedTransaction | None:
+    """Take back what is left of the bonus credited under ``credit_key`` (a referral reward
+    whose order was cancelled); None if no such credit was made.
+
+    Points already spent become debt, as with any reversal. Idempotent (``<key>:reverse``).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        credit_id = LedgerTransaction.objects.filter(idempotency_key=credit_key).values_list("id", flat=True).first()
+        if credit_id is None:
+            return None
+        account_id = PointLot.objects.values_list("account_id", flat=True).get(transaction_id=credit_id)
+        locked = ledger.lock_account(account_id)
+        lot = PointLot.objects.get(transaction_id=credit_id)  # read under the lock
+        left = lot.points - ledger.get_reversed_points(credit_id)
+        key = f"{credit_key}:reverse"
+        if left <= 0:
+            return ledger.find_posted(key)
+        return ledger.reverse(locked, lot, points=left, key=key, request={"credit_key": credit_key, "points": left},
+                              source=Source(reason=reason), now=now)
+
+
+def return_redeemed_points(
+    order_id: str, *, expiry_days: int, now: datetime | None = None
+) -> PostedTransaction | None:
+    """Give back the points captured for ``order_id`` (a cancelled order); None if none were.
+
+    The points come back as a new lot, available at once and expiring ``expiry_days`` from now
+    (0: never), since the lots they came from may have expired meanwhile. A debt is paid first.
+    They were the owner's already, so they do not count as earned: ``lifetime_earned`` stays
+    (and tier figures come from order records, which a return does not touch).
+    Idempotent (``order:<id>:return-redeemed``).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        captured = PointHold.objects.filter(order_id=order_id, status=HoldStatus.CAPTURED).order_by("-id").first()
+        if captured is None:
+            return None
+        expires_at = now + timedelta(days=expiry_days) if expiry_days else None
+        posted = ledger.credit(
+            captured.account_id, kind=TransactionKind.REVERSE, system_code=SystemCode.REDEEMED,
+            points=captured.points, key=f"order:{order_id}:return-redeemed",
+            request={"order_id": order_id, "hold": captured.pk, "points": captured.points},
+            source=Source(reason="order cancelled: redeemed points returned", order_id=order_id),
+            now=now, available_at=now, expires_at=expires_at,
+        )
+        if posted.created:
+            # ledger.credit counts every credit as earned; this one is not (see docs/services.md).
+            uncount_earned(captured.account_id, posted.points)
+        return posted
 
 
 def adjust_points(

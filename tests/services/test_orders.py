@@ -159,3 +159,83 @@ def test_refund_amount_must_grow_and_stay_within_what_was_paid(shopper: Any, con
         with pytest.raises(InvalidInput):
             orders.refund_order("o1", refunded_amount=bad, now=now)
     assert OrderRecord.objects.get(order_id="o1").refunded_amount == Decimal("20")
+
+
+def _spend_with_points(user: Any, order_id: str, amount: int, now: datetime) -> None:
+    """Points held on the order's checkout and captured when it became the order."""
+    owner = points.Owner.customer(user.pk)
+    points.hold_points_for_checkout(owner, f"checkout-{order_id}", points=amount, expires_at=now + timedelta(hours=1),
+                                    now=now)
+    points.capture_hold_for_order(f"checkout-{order_id}", order_id, now=now)
+
+
+def test_points_given_back_by_a_cancelled_order_are_not_newly_earned(
+    shopper: Any, config: ProgramConfig, now: datetime
+):
+    # given: 100 points earned on o1; o2 paid 80 of them and earned 50; Silver needs 120 points earned
+    from saleor_loyalty.engine.rules import TierMetric
+    from saleor_loyalty.engine.values import StatKey
+    from saleor_loyalty.services import tiers
+
+    silver = rules.create_tier({"name": "Silver", "slug": "silver", "rank": 1, "metric": "points", "threshold": "120",
+                                "window_days": 365})
+    orders.record_order(make_order("o1", shopper, placed_at=now, goods="100.00"))
+    orders.credit_order("o1", config=config, now=now)
+    _spend_with_points(shopper, "o2", 80, now)
+    orders.record_order(make_order("o2", shopper, placed_at=now, goods="50.00"))
+    orders.credit_order("o2", config=config, now=now)
+    assert _balance(shopper).lifetime_earned == 150
+    assert tiers.reevaluate_tier(shopper.pk, config=config, now=now).tier_id == silver.pk
+
+    # when o2 is cancelled
+    result = orders.cancel_order("o2", config=config, now=now)
+    again = orders.cancel_order("o2", config=config, now=now)
+
+    # then its 50 are taken back and its 80 given back, but only o1's 100 were ever earned
+    assert (result.earned_points_reversed, result.redeemed_points_returned, again.already_cancelled) == (50, 80, True)
+    balance = _balance(shopper)
+    assert (balance.available, balance.lifetime_earned, balance.debt) == (100, 100, 0)
+    stats = tiers.get_customer_stats(shopper.pk, [StatKey(TierMetric.POINTS, 365), StatKey(TierMetric.SPEND, 365)],
+                                     now=now)
+    today = now.date()
+    assert (stats.get(TierMetric.POINTS, 365, today=today), stats.get(TierMetric.SPEND, 365, today=today)) == (
+        Decimal(100), Decimal("100.00"))
+    later = now + timedelta(days=400)  # past any grace: the tier follows the figures
+    assert tiers.reevaluate_tier(shopper.pk, config=config, now=later).tier_id is None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="loyalty_reconcile's 'lifetime earned' check counts every lot as earned, including the lot of"
+    " returned redeemed points (a kind 'reverse' credit); it must leave those out. Remove this mark then.",
+)
+def test_reconcile_accepts_returned_redeemed_points(shopper: Any, config: ProgramConfig, now: datetime):
+    from saleor_loyalty.management.commands.loyalty_reconcile import find_ledger_problems
+
+    orders.record_order(make_order("o1", shopper, placed_at=now, goods="100.00"))
+    orders.credit_order("o1", config=config, now=now)
+    _spend_with_points(shopper, "o2", 80, now)
+    orders.record_order(make_order("o2", shopper, placed_at=now, goods="0.00"))
+    orders.cancel_order("o2", config=config, now=now)
+
+    assert find_ledger_problems(now=now) == []
+
+
+def test_a_reversal_of_spent_points_becomes_debt_that_the_returned_points_pay(
+    shopper: Any, config: ProgramConfig, now: datetime
+):
+    # given: o1 earned 100 points, all spent on o2 (which earned nothing)
+    orders.record_order(make_order("o1", shopper, placed_at=now, goods="100.00"))
+    orders.credit_order("o1", config=config, now=now)
+    _spend_with_points(shopper, "o2", 100, now)
+    orders.record_order(make_order("o2", shopper, placed_at=now, goods="0.00"))
+    orders.credit_order("o2", config=config, now=now)
+
+    # when o1 is cancelled, its spent points become debt
+    assert orders.cancel_order("o1", config=config, now=now).earned_points_reversed == 100
+    assert (_balance(shopper).debt, _balance(shopper).available) == (100, 0)
+
+    # and when o2 is cancelled, the returned points pay the debt first and none are left over
+    assert orders.cancel_order("o2", config=config, now=now).redeemed_points_returned == 100
+    balance = _balance(shopper)
+    assert (balance.available, balance.debt, balance.lifetime_earned) == (0, 0, 0)
