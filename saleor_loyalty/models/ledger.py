@@ -39,6 +39,7 @@ class SystemCode(models.TextChoices):
     ISSUED = "issued", "Points issued for orders"
     BONUSES = "bonuses", "Bonus points (welcome, birthday, campaigns)"
     REFERRAL_REWARDS = "referral_rewards", "Referral rewards"
+    REBATES = "rebates", "Volume rebates"
     ADJUSTMENTS = "adjustments", "Staff adjustments"
     REDEEMED = "redeemed", "Points redeemed"
     EXPIRED = "expired", "Points expired"

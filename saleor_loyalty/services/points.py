@@ -299,6 +299,9 @@ def credit_points_for_order(
                    available_at=available_at, expires_at=expires_at, now=now)
 
 
+_BONUS_ISSUERS = (SystemCode.BONUSES, SystemCode.REFERRAL_REWARDS, SystemCode.REBATES)
+
+
 def credit_bonus(
     owner: Owner,
     idempotency_key: str,
@@ -311,9 +314,10 @@ def credit_bonus(
     expires_at: datetime | None = None,
     now: datetime | None = None,
 ) -> PostedTransaction:
-    """Credit a bonus (welcome, birthday, referral reward with ``SystemCode.REFERRAL_REWARDS``)."""
-    if system_code not in (SystemCode.BONUSES, SystemCode.REFERRAL_REWARDS):
-        raise InvalidInput("a bonus comes from the bonuses or referral rewards account", field="system_code")
+    """Credit a bonus (welcome, birthday; a referral reward with ``SystemCode.REFERRAL_REWARDS``,
+    a company's volume rebate with ``SystemCode.REBATES``)."""
+    if system_code not in _BONUS_ISSUERS:
+        raise InvalidInput("a bonus comes from the bonuses, referral rewards or rebates account", field="system_code")
     request = {"owner": asdict(owner), "points": points, "system_code": str(system_code), "rule_id": rule_id,
                "available_at": available_at, "expires_at": expires_at}
     return _credit(owner, TransactionKind.BONUS, system_code, idempotency_key, request,

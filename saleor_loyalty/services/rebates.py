@@ -50,6 +50,7 @@ from ..models import (
     RebateProgram,
     RebateStatement,
     RebateStatus,
+    SystemCode,
 )
 from . import points
 from .rebate_periods import (
@@ -394,6 +395,7 @@ def _credit(statement: RebateStatement, *, now: datetime) -> None:
         f"rebate:{program.pk}:{statement.company_id}:{label}",
         points=statement.points,
         reason=f"volume rebate {label}: {statement.percent}% of {statement.spend} {statement.currency}",
+        system_code=SystemCode.REBATES,
         rule_id=f"rebate:{program.pk}",
         expires_at=expires_at,
         now=now,

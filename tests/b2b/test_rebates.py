@@ -24,6 +24,7 @@ from saleor_loyalty.models import (
     RebateProgram,
     RebateStatement,
     RebateStatus,
+    SystemCode,
 )
 from saleor_loyalty.services import companies, points, rebates
 from saleor_loyalty.services.points import Owner
@@ -137,6 +138,9 @@ def test_closing_a_month_writes_a_statement_per_company_and_credits_the_shared_p
     assert points.get_balance(Owner.company(globex.company_id)).available == 240_000
     credit = LedgerTransaction.objects.get(pk=acme_statement.ledger_transaction_id)
     assert credit.idempotency_key == f"rebate:{monthly_program.pk}:{acme.company_id}:2025-01"
+    # from the rebates system account, not the bonuses one
+    issuers = set(credit.entries.filter(points__lt=0).values_list("account__system_code", flat=True))
+    assert issuers == {SystemCode.REBATES}
 
 
 def test_closing_again_changes_nothing(

@@ -199,3 +199,16 @@ def test_the_number_of_queries_does_not_grow_with_the_orders(
     many = count_queries()
 
     assert few == many == expected
+
+
+def test_volume_rebates_count_as_issued_points(ledger: dict[str, Any], company: Any) -> None:
+    # given: a 60-point rebate for the company, from the rebates system account, in March
+    from saleor_loyalty.models import SystemCode
+
+    points.credit_bonus(Owner.company(company.pk), "rebate:1:2025-02", points=60, reason="volume rebate",
+                        system_code=SystemCode.REBATES, now=at("2025-03-05"))
+
+    # then: issued 40 (its order) + 60, outstanding too; the overall row grows by the same 60
+    groups = {row.label: row for row in report(group_by=GroupBy.COMPANY).groups}
+    assert (groups["Acme Supplies"].points_issued, groups["Acme Supplies"].outstanding_points) == (100, 100)
+    assert report().overall.points_issued == 275 + 60

@@ -36,7 +36,8 @@ from .results import GroupBy, NpsFigures, OrderFigures, PointFigures
 GroupKey = str | None
 
 # Every account that points are issued from; a positive leg into one of them takes points back.
-ISSUERS = (SystemCode.ISSUED, SystemCode.BONUSES, SystemCode.REFERRAL_REWARDS, SystemCode.ADJUSTMENTS)
+ISSUERS = (SystemCode.ISSUED, SystemCode.BONUSES, SystemCode.REFERRAL_REWARDS, SystemCode.REBATES,
+           SystemCode.ADJUSTMENTS)
 
 # The tier each customer held at the end of the period (see the module doc).
 _TIER_AT_END = """
