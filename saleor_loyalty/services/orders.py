@@ -33,7 +33,13 @@ from .rule_version import get_compiled_rules
 
 @dataclass(frozen=True)
 class OrderLineFacts:
-    """One order line: ``paid_total`` is what the customer paid for it after every discount."""
+    """One order line: ``paid_total`` is what the customer paid for it after every discount.
+
+    Optional, for the program's cost and the backtest: ``base_unit_price`` is the list price of
+    one unit (before any loyalty price), ``unit_price`` what one unit was sold at (after tier and
+    contract prices and quantity breaks, before order-level vouchers), ``is_gift`` a free line
+    a gift rule added. Both prices >= 0, and ``unit_price <= base_unit_price`` when both are given.
+    """
 
     line_id: str
     variant_id: int
@@ -41,6 +47,9 @@ class OrderLineFacts:
     category_ids: tuple[int, ...]
     quantity: int
     paid_total: Decimal
+    base_unit_price: Decimal | None = None
+    unit_price: Decimal | None = None
+    is_gift: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,9 +140,32 @@ def _check_facts(facts: OrderFacts) -> Problems:
     if facts.placed_at.tzinfo is None:
         problems.append(("placed_at", "placed_at: must be an aware datetime"))
     for index, line in enumerate(facts.lines):
-        if line.quantity < 1 or line.paid_total < 0:
-            problems.append((f"lines[{index}]", f"lines[{index}]: quantity must be >= 1 and paid_total >= 0"))
+        problems.extend(_check_line(f"lines[{index}]", line))
     return problems
+
+
+def _is_amount(value: object) -> bool:
+    return isinstance(value, Decimal) and value.is_finite() and value >= 0
+
+
+def _check_line(field: str, line: OrderLineFacts) -> Problems:
+    problems: Problems = []
+    if line.quantity < 1 or line.paid_total < 0:
+        problems.append((field, f"{field}: quantity must be >= 1 and paid_total >= 0"))
+    for name in ("base_unit_price", "unit_price"):
+        value = getattr(line, name)
+        if value is not None and not _is_amount(value):
+            problems.append((f"{field}.{name}", f"{field}.{name}: must be a Decimal >= 0 or None"))
+    if (_is_amount(line.base_unit_price) and _is_amount(line.unit_price)
+            and line.unit_price > line.base_unit_price):  # type: ignore[operator]
+        problems.append((f"{field}.unit_price", f"{field}.unit_price: must not exceed base_unit_price"))
+    if not isinstance(line.is_gift, bool):
+        problems.append((f"{field}.is_gift", f"{field}.is_gift: must be true or false"))
+    return problems
+
+
+def _price_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _lines_json(lines: tuple[OrderLineFacts, ...]) -> list[dict[str, object]]:
@@ -141,6 +173,8 @@ def _lines_json(lines: tuple[OrderLineFacts, ...]) -> list[dict[str, object]]:
         {
             "line_id": line.line_id, "variant_id": line.variant_id, "product_id": line.product_id,
             "category_ids": list(line.category_ids), "quantity": line.quantity, "paid_total": str(line.paid_total),
+            "base_unit_price": _price_text(line.base_unit_price), "unit_price": _price_text(line.unit_price),
+            "is_gift": line.is_gift,
         }
         for line in lines
     ]

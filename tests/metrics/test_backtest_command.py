@@ -109,3 +109,21 @@ def test_a_bad_candidate_file_stops_with_its_problems(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"tiers\[0\].name: is required"):
         call_command("loyalty_backtest", "--period", "2025-03", "--candidate", str(bad), "--current", str(bad),
                      "--workers", "1", stdout=io.StringIO())
+
+
+def test_recorded_gift_lines_are_left_out_and_recorded_list_prices_are_used(
+    customer: Any, make_order: Callable[..., Any]
+) -> None:
+    # given: a line sold at a tier price (list 30.00, sold 25.00) and a gift the old rules added
+    make_order(customer, "2025-03-01T10:00:00+00:00", "50.00", lines=[
+        line(1, 2, "25.00", base_unit_price="30.00", unit_price="25.00", is_gift=False),
+        line(9, 1, "0", base_unit_price="12.50", unit_price="0", is_gift=True),
+    ])
+    source = OrderRecordSource()
+    march = parse_period("2025-03")
+
+    (order,) = source.iter_orders(march.start, march.end)
+
+    # then: only the bought line is replayed, at its list price; nothing fell back to paid prices
+    assert [(cart.variant_id, cart.quantity, cart.base_unit_price) for cart in order.lines] == [(1, 2, D("30.00"))]
+    assert source.fallback_lines == 0

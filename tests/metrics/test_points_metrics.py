@@ -175,6 +175,29 @@ def test_program_cost_adds_tier_prices_and_gifts_when_the_lines_record_them(
     assert (row.tier_price_discount, row.gift_cost, row.program_cost) == (D("10.03"), D("12.50"), D("22.53"))
 
 
+def test_program_cost_from_lines_recorded_by_the_order_service(people: dict[str, Any]) -> None:
+    # given an order recorded through the service: 3 x (20.00 -> 17.50) = 7.50 of tier prices,
+    # 2 gifts listed at 4.25 = 8.50, a line sold at its list price and one without prices
+    from saleor_loyalty.services.orders import OrderFacts, OrderLineFacts, record_order
+
+    def facts_line(number: int, quantity: int, paid: str, base: str | None = None, unit: str | None = None,
+                   gift: bool = False) -> OrderLineFacts:
+        return OrderLineFacts(f"l{number}", number, number * 10, (1,), quantity, D(paid),
+                              base_unit_price=None if base is None else D(base),
+                              unit_price=None if unit is None else D(unit), is_gift=gift)
+
+    record_order(OrderFacts(
+        order_id="svc-1", user_id=people["A"].pk, email="a@example.com", channel="web", currency="EUR",
+        goods_total=D("67.50"), shipping=D("0"), placed_at=at("2025-03-05"),
+        lines=(facts_line(1, 3, "52.50", "20.00", "17.50"), facts_line(2, 2, "0", "4.25", "0", gift=True),
+               facts_line(3, 1, "10.00", "10.00", "10.00"), facts_line(4, 1, "5.00")),
+    ))
+
+    row = report().overall
+
+    assert (row.tier_price_discount, row.gift_cost, row.program_cost) == (D("7.50"), D("8.50"), D("16.00"))
+
+
 @pytest.mark.parametrize(
     ("group_by", "expected"), [(GroupBy.NONE, 4), (GroupBy.TIER, 5), (GroupBy.COMPANY, 5), (GroupBy.MEMBERSHIP, 4)]
 )

@@ -103,6 +103,55 @@ def test_record_order_refuses_bad_facts_all_at_once(shopper: Any, now: datetime)
     assert not OrderRecord.objects.exists()
 
 
+def test_line_prices_and_gifts_are_recorded_with_the_lines(shopper: Any, now: datetime):
+    from dataclasses import replace
+
+    facts = make_order("o1", shopper, placed_at=now, goods="50.00", lines=[(1, 2, "50.00"), (2, 1, "0")])
+    bought, gift = facts.lines
+    facts = replace(facts, lines=(
+        replace(bought, base_unit_price=Decimal("30.00"), unit_price=Decimal("25.00")),
+        replace(gift, base_unit_price=Decimal("12.50"), unit_price=Decimal("0"), is_gift=True),
+    ))
+
+    orders.record_order(facts)
+
+    lines = OrderRecord.objects.get(order_id="o1").lines
+    assert [(line["base_unit_price"], line["unit_price"], line["is_gift"]) for line in lines] == [
+        ("30.00", "25.00", False), ("12.50", "0", True)]
+
+
+def test_lines_without_prices_record_none(shopper: Any, now: datetime):
+    orders.record_order(make_order("o1", shopper, placed_at=now))
+
+    (line,) = OrderRecord.objects.get(order_id="o1").lines
+    assert (line["base_unit_price"], line["unit_price"], line["is_gift"]) == (None, None, False)
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"base_unit_price": Decimal("-1")}, "lines[0].base_unit_price"),
+        ({"unit_price": Decimal("NaN")}, "lines[0].unit_price"),
+        ({"unit_price": 2.5}, "lines[0].unit_price"),
+        ({"base_unit_price": Decimal("10"), "unit_price": Decimal("10.01")}, "lines[0].unit_price"),
+        ({"is_gift": "yes"}, "lines[0].is_gift"),
+    ],
+)
+def test_bad_line_prices_are_refused_and_nothing_is_recorded(
+    shopper: Any, now: datetime, fields: dict[str, Any], problem: str
+):
+    from dataclasses import replace
+
+    facts = make_order("o1", shopper, placed_at=now)
+    facts = replace(facts, lines=(replace(facts.lines[0], **fields),))
+
+    with pytest.raises(InvalidInput) as refused:
+        orders.record_order(facts)
+
+    assert [field for field, _ in refused.value.problems] == [problem]
+    assert not OrderRecord.objects.exists()
+
+
 def test_unknown_order_is_not_found(config: ProgramConfig):
     with pytest.raises(OrderNotFound):
         orders.credit_order("nope", config=config)

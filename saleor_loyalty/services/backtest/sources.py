@@ -12,7 +12,8 @@ streaming (the implementations read in chunks and never hold the whole period). 
 Prices are *list* prices (before any loyalty price or discount), because the replay lets each
 rule set apply its own prices. The order records keep only what each line was paid, so unless a
 line carries ``base_unit_price`` its paid price stands in for the list price (counted in
-``fallback_lines``: tier prices already applied in history then look like list prices).
+``fallback_lines``: tier prices already applied in history then look like list prices). Lines
+recorded as gifts (``is_gift``) are left out: each rule set adds its own gifts in the replay.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _record_lines(raw: Any, source: OrderRecordSource) -> tuple[CartLine, ...]:
     lines = []
     for index, line in enumerate(raw if isinstance(raw, list) else []):
         quantity = int(line.get("quantity") or 0)
-        if quantity < 1:
+        if quantity < 1 or line.get("is_gift") is True:
             continue
         if line.get("base_unit_price") is not None:
             base = Decimal(str(line["base_unit_price"]))
