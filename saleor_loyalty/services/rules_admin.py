@@ -1,0 +1,170 @@
+"""What the staff rule API needs beside ``services.rules``: listing rules, the referral settings
+as one editable record, a price list created with its entries in one go, and a CSV import that
+may replace the whole list and looks SKUs up through the shop.
+
+Writes go through ``services.rules`` and ``services.price_lists`` (validation, the rules-version
+bump); this module only composes them, so a failure anywhere leaves nothing written (one
+``transaction.atomic`` around each use case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from ..exceptions import InvalidInput
+from ..models import EarnRule, GiftRule, PriceList, PriceListEntry, ReferralProgram, Tier
+from ..shop import get_shop
+from . import rules
+from .rule_fields import Problems, raise_problems
+
+# A CSV this large is already ~50,000 rows; more is a mistake or an attack, not a price list.
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def list_tiers(*, include_inactive: bool = True) -> list[Tier]:
+    """Every tier by rank (one query)."""
+    tiers = Tier.objects.order_by("rank", "id")
+    return list(tiers if include_inactive else tiers.filter(is_active=True))
+
+
+def list_gift_rules(*, include_inactive: bool = True) -> list[GiftRule]:
+    """Every gift rule by id (one query)."""
+    found = GiftRule.objects.order_by("id")
+    return list(found if include_inactive else found.filter(is_active=True))
+
+
+def list_earn_rules(*, kind: str | None = None, include_inactive: bool = True) -> list[EarnRule]:
+    """Every earn rule by id, optionally of one ``kind`` (one query)."""
+    found = EarnRule.objects.order_by("id")
+    if kind is not None:
+        found = found.filter(kind=kind)
+    return list(found if include_inactive else found.filter(is_active=True))
+
+
+def price_lists_queryset(
+    *,
+    search: str = "",
+    is_active: bool | None = None,
+    currency: str | None = None,
+    channel: str | None = None,
+    audience_kind: str | None = None,
+    company_id: int | None = None,
+) -> QuerySet[PriceList]:
+    """Price lists matching the filter, with entries and breaks prefetched (a page costs three
+    queries whatever its size: lists, entries, breaks)."""
+    found = PriceList.objects.prefetch_related("entries__breaks")
+    if search:
+        found = found.filter(name__icontains=search)
+    if is_active is not None:
+        found = found.filter(is_active=is_active)
+    if currency:
+        found = found.filter(currency=currency.upper())
+    if channel:
+        found = found.filter(Q(channel=channel) | Q(channel__isnull=True))
+    if audience_kind:
+        found = found.filter(audience_kind=audience_kind)
+    if company_id is not None:
+        found = found.filter(company_id=company_id)
+    return found
+
+
+def get_referral_settings() -> ReferralProgram | None:
+    """The referral terms staff edit: the active program, else the newest one, else None."""
+    return ReferralProgram.objects.order_by("-is_active", "-id").first()
+
+
+def save_referral_settings(values: Mapping[str, Any], *, now: datetime | None = None) -> ReferralProgram:
+    """Change the given fields of the referral terms (``get_referral_settings``), or create them
+    when there are none yet (then ``discount_kind`` and ``discount_value`` are required)."""
+    current = get_referral_settings()
+    if current is None:
+        return rules.create_referral_program(values, now=now)
+    return rules.update_referral_program(current.pk, values, now=now)
+
+
+def create_price_list_with_entries(
+    values: Mapping[str, Any], entries: Sequence[Mapping[str, Any]], *, now: datetime | None = None
+) -> PriceList:
+    """Create a price list and its entries (each with its breaks) in one transaction.
+
+    Every entry is checked, and every problem reported at once with the entry's index in front
+    of its field (``entries[1].breaks[0].percent_off``); nothing is written when one is bad.
+    """
+    with transaction.atomic():
+        price_list = rules.create_price_list(values, now=now)
+        problems: Problems = []
+        for index, entry in enumerate(entries):
+            try:
+                with transaction.atomic():
+                    rules.create_price_list_entry(price_list.pk, entry)
+            except InvalidInput as exc:
+                problems.extend(_prefixed(f"entries[{index}]", exc.problems))
+        if problems:
+            # Raised inside the outer atomic block: the list and any entries saved roll back.
+            raise_problems(problems)
+    return price_list
+
+
+@dataclass(frozen=True)
+class PriceListImportResult:
+    """What an import did; ``entries_deleted`` counts the entries a replacing import removed."""
+
+    price_list_id: int
+    entries_created: int
+    entries_replaced: int
+    entries_deleted: int
+    breaks_written: int
+
+
+def import_price_list(price_list_id: int, csv_text: str, *, replace: bool = False) -> PriceListImportResult:
+    """Import a CSV of breaks (``services.price_lists.import_price_list_csv``), all or nothing.
+
+    With ``replace`` the list keeps only the CSV's targets: its other entries are deleted in the
+    same transaction, so a refused file deletes nothing either. SKUs are looked up through the
+    shop (``fetch_variant_ids_by_sku``), once for the whole file. A file over
+    ``MAX_CSV_BYTES`` is refused before it is read.
+    """
+    size = len(csv_text.encode("utf-8", "surrogatepass"))
+    if size > MAX_CSV_BYTES:
+        raise InvalidInput(
+            f"csv: the file is {size} bytes; the maximum is {MAX_CSV_BYTES} (split it into several imports)",
+            field="csv",
+        )
+    with transaction.atomic():
+        deleted = 0
+        if replace:
+            rules.get_price_list_entries(price_list_id)  # NotFound before anything is deleted
+            _, per_model = PriceListEntry.objects.filter(price_list_id=price_list_id).delete()
+            deleted = per_model.get(PriceListEntry._meta.label, 0)  # entries only, not their breaks
+        done = rules.import_price_list_csv(price_list_id, csv_text, resolve_sku=resolve_skus)
+    return PriceListImportResult(
+        price_list_id, done.entries_created, done.entries_replaced, deleted, done.breaks_written
+    )
+
+
+def resolve_skus(skus: Collection[str]) -> dict[str, int]:
+    """SKU -> variant id through the shop, all at once.
+
+    ``fetch_variant_ids_by_sku(skus) -> {sku: variant_id}`` is an optional capability of the shop
+    port (a catalogue lookup by SKU); a shop without it gets a clear refusal naming the other way
+    to name a variant (``target_kind=variant`` with ``target_id``).
+    """
+    lookup = getattr(get_shop(), "fetch_variant_ids_by_sku", None)
+    if lookup is None:
+        raise InvalidInput(
+            "csv: this shop cannot look variants up by SKU; use the target_kind and target_id columns instead",
+            field="csv",
+        )
+    return {str(sku): int(variant_id) for sku, variant_id in lookup(list(skus)).items()}
+
+
+def _prefixed(prefix: str, problems: Problems) -> Problems:
+    return [
+        (f"{prefix}.{field}" if field else prefix, f"{prefix}: {message}") for field, message in problems
+    ]
