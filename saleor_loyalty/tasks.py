@@ -1,4 +1,6 @@
-"""Celery tasks: the periodic ledger jobs. Saleor autodiscovers this module beside the plugin.
+"""Celery tasks: the periodic ledger and B2B jobs, and the order and customer follow-ups the
+Saleor adapter schedules. Saleor autodiscovers this module beside the plugin. Tasks take ids
+(and the plugin's configuration as JSON items), never model instances.
 
 Each job runs batches of ``batch_size`` until nothing is due, a batch makes no progress, or
 ``max_batches`` ran (the next periodic run carries on). Safe to run twice or concurrently:
@@ -10,13 +12,16 @@ exponential backoff and a cap; anything else is a bug and fails loudly.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
-from .services import points
+from .config import ProgramConfig, parse_program_config
+from .services import company_tiers, orders, points, rebates, tiers
 from .services.points import BatchResult
 
 logger = logging.getLogger(__name__)
@@ -67,8 +72,6 @@ def release_stale_holds_task(batch_size: int = 500, max_batches: int = 20) -> in
 
 # --- B2B: company tiers and volume rebates (docs/b2b.md) ------------------------------------
 
-from .services import company_tiers, rebates
-
 
 @shared_task(**RETRY_POLICY)
 def close_rebate_periods_task() -> int:
@@ -95,3 +98,65 @@ def evaluate_company_tier_task(company_id: int) -> int | None:
     """Re-evaluate one company's tier after one of its orders was paid, refunded or cancelled;
     returns the tier it holds now (None: none)."""
     return company_tiers.evaluate_company_tier(company_id).tier_id
+
+
+# --- orders and customers (scheduled by the Saleor adapter after its transaction commits) ---
+
+# A lost connection (InterfaceError: "connection already closed") is as transient as a deadlock.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+ORDER_RETRY_POLICY = {**RETRY_POLICY, "autoretry_for": TRANSIENT_DB_ERRORS}
+
+ConfigItems = Sequence[Mapping[str, Any]] | Mapping[str, Any] | None
+
+
+def _program_config(config: ConfigItems) -> ProgramConfig:
+    """The plugin's configuration as the adapter passed it (``config_as_items``: JSON), or the defaults."""
+    return ProgramConfig() if config is None else parse_program_config(config)
+
+
+def _in_saleor() -> bool:
+    """Inside Saleor (a worker too): its shop adapter is registered and its metadata mirrored."""
+    if importlib.util.find_spec("saleor") is None:
+        return False
+    from .saleor.shop import register
+
+    register()  # a worker process may not have loaded the plugin yet
+    return True
+
+
+def _refresh_customer(user_id: int, config: ProgramConfig) -> int | None:
+    in_saleor = _in_saleor()
+    decision = tiers.reevaluate_tier(user_id, config=config)
+    if in_saleor:
+        from .saleor.metadata import mirror_customer_metadata
+
+        mirror_customer_metadata(user_id)
+    return decision.tier_id
+
+
+@shared_task(**ORDER_RETRY_POLICY)
+def credit_order_task(order_id: str, config: ConfigItems = None) -> int:
+    """Credit a recorded order's points, then re-evaluate its customer's tier (and refresh what is
+    mirrored for them) and its company's tier; returns the points the order earned.
+
+    Idempotent: the credit happens once per order however often this runs, and re-evaluating is
+    safe to repeat, so a retry after a failure half-way finishes the work. An order never
+    recorded raises ``OrderNotFound`` (not retried): record it before scheduling this.
+    """
+    program = _program_config(config)
+    _in_saleor()
+    result = orders.credit_order(order_id, config=program)
+    order = orders.get_order(order_id)
+    if order.user_id is not None:
+        _refresh_customer(order.user_id, program)
+    if order.company_id is not None:
+        company_tiers.evaluate_company_tier(order.company_id)
+    logger.info("order %s: %s points%s", order_id, result.points, "" if result.created else " (credited before)")
+    return result.points
+
+
+@shared_task(**ORDER_RETRY_POLICY)
+def refresh_customer_task(user_id: int, config: ConfigItems = None) -> int | None:
+    """Re-evaluate the customer's tier and refresh what is mirrored for them (Saleor's user
+    metadata, inside Saleor); returns the tier they hold now (None: none)."""
+    return _refresh_customer(user_id, _program_config(config))
