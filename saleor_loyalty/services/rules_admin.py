@@ -89,17 +89,29 @@ def save_referral_settings(values: Mapping[str, Any], *, now: datetime | None = 
 
 
 def create_price_list_with_entries(
-    values: Mapping[str, Any], entries: Sequence[Mapping[str, Any]], *, now: datetime | None = None
+    values: Mapping[str, Any],
+    entries: Sequence[Mapping[str, Any] | None],
+    *,
+    entry_problems: Problems = (),
+    now: datetime | None = None,
 ) -> PriceList:
     """Create a price list and its entries (each with its breaks) in one transaction.
 
     Every entry is checked, and every problem reported at once with the entry's index in front
     of its field (``entries[1].breaks[0].percent_off``); nothing is written when one is bad.
+    ``entry_problems`` are problems the caller already found in entries it could not translate
+    (passed as ``None`` to keep the indexes); they are reported with the others.
     """
     with transaction.atomic():
-        price_list = rules.create_price_list(values, now=now)
-        problems: Problems = []
+        problems: Problems = list(entry_problems)
+        try:
+            price_list = rules.create_price_list(values, now=now)
+        except InvalidInput as exc:
+            raise_problems([*exc.problems, *problems])
+            raise
         for index, entry in enumerate(entries):
+            if entry is None:
+                continue
             try:
                 with transaction.atomic():
                     rules.create_price_list_entry(price_list.pk, entry)
@@ -107,7 +119,7 @@ def create_price_list_with_entries(
                 problems.extend(_prefixed(f"entries[{index}]", exc.problems))
         if problems:
             # Raised inside the outer atomic block: the list and any entries saved roll back.
-            raise_problems(problems)
+            raise_problems(sorted(problems, key=lambda problem: problem[0] or ""))
     return price_list
 
 
@@ -165,6 +177,7 @@ def resolve_skus(skus: Collection[str]) -> dict[str, int]:
 
 
 def _prefixed(prefix: str, problems: Problems) -> Problems:
+    """``problems`` of one item of a list, their fields and messages prefixed with its index."""
     return [
         (f"{prefix}.{field}" if field else prefix, f"{prefix}: {message}") for field, message in problems
     ]

@@ -124,6 +124,24 @@ def test_one_bad_entry_creates_nothing_and_every_problem_is_named(callers: Calle
     assert rules_snapshot() == before
 
 
+def test_mistyped_entry_ids_are_reported_with_the_other_problems(callers: Callers):
+    before = rules_snapshot()
+
+    result = payload(callers.manager, CREATE, {"input": {
+        "name": "Broken", "currency": "EUR",
+        "entries": [
+            {"targetKind": "CATEGORY", "targetId": VARIANT_55, "breaks": [{"minQuantity": 1, "fixedPrice": "1"}]},
+            {"targetKind": "ALL", "breaks": [{"minQuantity": 1, "percentOff": "0"}]},
+        ],
+    }}, "loyaltyPriceListCreate")
+
+    assert [(error["field"], error["code"]) for error in result["errors"]] == [
+        ("entries[0].targetId", "INVALID"), ("entries[1].breaks[0].percentOff", "INVALID"),
+    ]
+    assert "Expected: Category, received: ProductVariant" in result["errors"][0]["message"]
+    assert rules_snapshot() == before
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

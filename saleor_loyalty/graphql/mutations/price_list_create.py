@@ -6,8 +6,10 @@ from typing import Any
 
 import graphene
 
+from ...exceptions import InvalidInput
 from ...services import rules_admin
 from ..auth import LoyaltyPermission
+from ..core.ids import InvalidGlobalId
 from ..core.mutations import BaseMutation
 from ..rule_errors import LoyaltyRuleError
 from ..types.rule_inputs import LoyaltyPriceListCreateInput, to_entry_values, to_rule_values
@@ -31,6 +33,16 @@ class LoyaltyPriceListCreate(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, _root: Any, _info: Any, /, *, input: Any) -> LoyaltyPriceListCreate:
-        entries = [to_entry_values(entry) for entry in input.get("entries") or ()]
-        price_list = rules_admin.create_price_list_with_entries(to_rule_values(input), entries)
+        values = to_rule_values(input)
+        entries: list[dict[str, Any] | None] = []
+        problems: list[tuple[str | None, str]] = []
+        # An entry whose IDs do not translate is reported with the service's problems of the others.
+        for index, entry in enumerate(input.get("entries") or ()):
+            try:
+                entries.append(to_entry_values(entry))
+            except (InvalidGlobalId, InvalidInput) as exc:
+                entries.append(None)
+                field = f"entries[{index}].{exc.field}" if exc.field else f"entries[{index}]"
+                problems.append((field, f"entries[{index}]: {exc.message if isinstance(exc, InvalidInput) else exc}"))
+        price_list = rules_admin.create_price_list_with_entries(values, entries, entry_problems=problems)
         return cls(price_list=price_list)
