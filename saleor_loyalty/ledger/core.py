@@ -36,40 +36,15 @@ ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING id
 """
 
-# A credit in one statement. Data-modifying CTEs all run, in one snapshot: the transaction row
-# only if the key is new (and the account exists), the balance UPDATE (which locks the account
-# row) only if the transaction row was written, then both entries and the lot. A matured lot
-# first pays any debt: its remaining is the part of the points above what was owed.
+# A credit, or its replay, in one round trip: ``loyalty_credit()`` (migration 0007) claims the
+# key, locks and updates the balance, inserts both entries and the lot, with plans cached for
+# the session. One row ``(id, true, ...)`` if written; the first transaction's entries as rows
+# ``(id, false, kind, created_at, fingerprint, account, bucket, points)`` if the key was used;
+# no row if there is no such owner account (nothing written).
 CREDIT_SQL = """
-WITH tx AS (
-    INSERT INTO loyalty_ledger_transaction (kind, idempotency_key, fingerprint, reason, order_id,
-        checkout_token, staff_user_id, rule_id, reverses_id, created_at)
-    SELECT %(kind)s, %(key)s, %(fingerprint)s, %(reason)s, %(order_id)s, %(checkout_token)s,
-        %(staff_user_id)s, %(rule_id)s, NULL, %(now)s
-    WHERE EXISTS (SELECT 1 FROM loyalty_account WHERE id = %(account_id)s AND owner_kind <> 'system')
-    ON CONFLICT (idempotency_key) DO NOTHING
-    RETURNING id
-), account AS (
-    UPDATE loyalty_account SET available = available + %(to_available)s, pending = pending + %(to_pending)s,
-        lifetime_earned = lifetime_earned + %(points)s, version = version + 1, updated_at = %(now)s
-    WHERE id = %(account_id)s AND EXISTS (SELECT 1 FROM tx)
-    RETURNING available
-), entries AS (
-    INSERT INTO loyalty_ledger_entry (transaction_id, account_id, bucket, points)
-    SELECT tx.id, leg.account_id, leg.bucket, leg.points
-    FROM tx, (VALUES (%(system_id)s::bigint, 'system', -%(points)s::bigint),
-                     (%(account_id)s::bigint, %(bucket)s, %(points)s::bigint)) AS leg(account_id, bucket, points)
-), lot AS (
-    INSERT INTO loyalty_point_lot (account_id, transaction_id, points, remaining, expired, available_at,
-        matured, expires_at, created_at)
-    SELECT %(account_id)s, tx.id, %(points)s, CASE WHEN %(matured)s
-            THEN %(points)s - least(greatest(%(points)s - account.available, 0), %(points)s)
-            ELSE %(points)s END,
-        0, %(available_at)s, %(matured)s, %(expires_at)s, %(now)s
-    FROM tx, account
-)
-SELECT (SELECT id FROM tx),
-    EXISTS (SELECT 1 FROM loyalty_account WHERE id = %(account_id)s AND owner_kind <> 'system')
+SELECT * FROM loyalty_credit(%(kind)s, %(key)s, %(fingerprint)s, %(reason)s, %(order_id)s, %(checkout_token)s,
+    %(staff_user_id)s::bigint, %(rule_id)s, %(now)s::timestamptz, %(account_id)s::bigint, %(system_id)s::bigint,
+    %(points)s::bigint, %(matured)s::boolean, %(available_at)s::timestamptz, %(expires_at)s::timestamptz)
 """
 
 REPLAY_SQL = """
@@ -192,6 +167,13 @@ def replay(key: str, *, fingerprint: str | None = None) -> PostedTransaction:
     with connection.cursor() as cursor:
         cursor.execute(REPLAY_SQL, [key])
         rows = cursor.fetchall()
+    return replay_rows(key, rows, fingerprint=fingerprint)
+
+
+def replay_rows(
+    key: str, rows: Sequence[tuple[int, str, datetime, str, int, str, int]], *, fingerprint: str | None
+) -> PostedTransaction:
+    """A replay from ``REPLAY_SQL``'s rows (one per entry), refused if for another request."""
     if not rows:  # the balance trigger makes this impossible short of a corrupted database
         raise RuntimeError(f"ledger transaction {key!r} has no entries")
     tx_id, kind, created_at, first_fingerprint = rows[0][:4]

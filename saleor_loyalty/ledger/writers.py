@@ -1,7 +1,7 @@
 """The ledger's writers: every change to points goes through one of these functions.
 
 Each takes the owner account as locked by the caller (``lock_account``), except ``credit``,
-which locks it with its own UPDATE; each claims an idempotency key first and replays the first
+which locks it itself (in ``loyalty_credit()``); each claims an idempotency key first and replays the first
 result when the key was used before.
 """
 
@@ -40,6 +40,7 @@ from .core import (
     make_postings,
     post_locked,
     replay,
+    replay_rows,
     require_atomic,
     take_from_lots,
 )
@@ -61,9 +62,10 @@ def credit(
 ) -> PostedTransaction:
     """Credit ``points`` from a system account into a new lot: pending until ``available_at``.
 
-    One SQL statement (``CREDIT_SQL``) claims the key, updates the balance (locking the account
-    row), inserts both entries and the lot: a statement is atomic by itself, so this is the one
-    writer that also runs outside ``transaction.atomic()``, in a single round trip.
+    One round trip (``CREDIT_SQL``, a call of ``loyalty_credit()``) locks the account row,
+    claims the key, updates the balance, inserts both entries and the lot, or returns the first
+    result of the key: a statement is atomic by itself, so this is the one writer that also runs
+    outside ``transaction.atomic()``.
     """
     check_points(points)
     lot = PointLot(
@@ -82,18 +84,18 @@ def credit(
         "kind": str(kind), "key": key, "fingerprint": fingerprint, "reason": source.reason,
         "order_id": source.order_id, "checkout_token": source.checkout_token,
         "staff_user_id": source.staff_user_id, "rule_id": source.rule_id, "now": now,
-        "account_id": account_id, "system_id": system_id, "points": points, "bucket": str(bucket),
-        "to_available": points if lot.matured else 0, "to_pending": 0 if lot.matured else points,
-        "matured": lot.matured, "available_at": available_at, "expires_at": expires_at,
+        "account_id": account_id, "system_id": system_id, "points": points, "matured": lot.matured,
+        "available_at": available_at, "expires_at": expires_at,
     }
     with connection.cursor() as cursor:
         cursor.execute(CREDIT_SQL, params)
-        tx_id, account_found = cursor.fetchone()
-    if tx_id is not None:
-        return PostedTransaction(tx_id, kind, key, now, postings)
-    if not account_found:
+        rows = cursor.fetchall()
+    if not rows:
         raise AccountNotFound(f"no owner account {account_id}")
-    return replay(key, fingerprint=fingerprint)
+    tx_id, created = rows[0][:2]
+    if created:
+        return PostedTransaction(tx_id, kind, key, now, postings)
+    return replay_rows(key, [(row[0], *row[2:]) for row in rows], fingerprint=fingerprint)
 
 
 def debit(

@@ -120,6 +120,8 @@ def test_the_same_key_sent_concurrently_credits_once(create_user: Callable[..., 
     assert not [result for result in results if isinstance(result, BaseException)]
     assert sum(1 for result in results if result.created) == 1  # type: ignore[union-attr]
     assert len({result.transaction_id for result in results}) == 1  # type: ignore[union-attr]
+    # the ones that waited on the account lock and then met the key replay the same entries
+    assert len({result.postings for result in results}) == 1  # type: ignore[union-attr]
     assert points.get_balance(owner).available == 25
     assert LedgerTransaction.objects.filter(idempotency_key="o-same").count() == 0
     assert LedgerTransaction.objects.filter(kind="earn").count() == 1
