@@ -1,8 +1,9 @@
 """The ``saleor-loyalty`` command (``[project.scripts]`` in pyproject.toml).
 
 ``saleor-loyalty demo`` starts PostgreSQL (``DATABASE_URL``, else an embedded server that is
-deleted on exit), migrates, seeds a cast and plays the story through the GraphQL API.
-``--serve`` then keeps the API and GraphiQL on http://127.0.0.1:<port>/graphql/ until Ctrl-C.
+deleted on exit), migrates, seeds a cast and an in-memory shop, and plays the story through the
+GraphQL API (docs/demo.md). ``--serve`` then keeps the API and GraphiQL on
+http://127.0.0.1:<port>/graphql/ until Ctrl-C, with the same shop and tokens.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def run_demo(*, serve: bool = False, port: int = 8000, write: Callable[[str], An
 
     from .demo.client import DemoError
     from .demo.story import Out, play, seed_cast
+    from .exceptions import LoyaltyError
 
     write("Applying migrations...")
     call_command("migrate", interactive=False, verbosity=0)
@@ -44,6 +46,9 @@ def run_demo(*, serve: bool = False, port: int = 8000, write: Callable[[str], An
         play(cast, out=Out(write))
     except DemoError as exc:
         write(f"\nThe story stopped: the API refused a step it should have accepted: {exc}")
+        return 1
+    except LoyaltyError as exc:
+        write(f"\nThe story stopped: the shop's order events were refused: {exc.code}: {exc.message}")
         return 1
     if serve:
         return serve_demo(port, cast, write)
@@ -78,6 +83,12 @@ def serve_demo(port: int, cast: Any, write: Callable[[str], Any]) -> int:
     write('In GraphiQL, put a token in the Headers tab: {"Authorization": "Bearer <token>"}. Tokens last 8 hours.')
     for person in cast.people:
         write(f"  {person.name} ({person.role}): {person.token}")
+    from .graphql.core.ids import to_global_id
+
+    owners = {person.user.pk: person.name for person in cast.people}
+    for token, checkout in cast.shop.checkouts.items():
+        owner = owners.get(checkout.user_id, "?")
+        write(f"Open checkout of {owner}, for loyaltyQuote and loyaltyRedeemPoints: {to_global_id('Checkout', token)}")
     serve(server, write=write)
     return 0
 

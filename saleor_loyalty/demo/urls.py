@@ -1,15 +1,28 @@
 """The demo serves the plugin's GraphQL API (and GraphiQL on GET) at ``/graphql/``."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, cast
 
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from saleor_loyalty.graphql.auth import SignedTokenBackend
 from saleor_loyalty.graphql.view import GraphQLView
 
+from .events import DEMO_CONFIG
+
 API_PATH = "/graphql/"
 
 # Tokens last a working day, so a GraphiQL tab left open keeps working through the demo.
-urlpatterns = [
-    path(API_PATH.strip("/") + "/", GraphQLView(auth_backend=SignedTokenBackend(max_age=timedelta(hours=8))).as_view())
-]
+_backend = SignedTokenBackend(max_age=timedelta(hours=8))
+_view: Callable[[HttpRequest], HttpResponse] = GraphQLView(auth_backend=_backend).as_view()
+
+
+def api(request: HttpRequest) -> HttpResponse:
+    # The program's settings travel on the request, as the Saleor adapter puts the plugin's there.
+    cast(Any, request).loyalty_config = DEMO_CONFIG
+    return _view(request)
+
+
+urlpatterns = [path(API_PATH.strip("/") + "/", api)]

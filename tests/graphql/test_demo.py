@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -15,23 +16,37 @@ from typing import Any
 import pytest
 
 from saleor_loyalty import cli
+from saleor_loyalty.demo.cast import Cast
 from saleor_loyalty.demo.client import DemoClient, DemoError
+from saleor_loyalty.demo.program import sam_sets_up_the_program
 from saleor_loyalty.demo.server import make_server
-from saleor_loyalty.demo.story import STEPS, Out, play, seed_cast
+from saleor_loyalty.demo.story import NOT_WIRED_YET, STEPS, Out, play, seed_cast
+from saleor_loyalty.models import OrderRecord, Referral, Tier
+from saleor_loyalty.services import customers, points
+from saleor_loyalty.shop import set_shop
 
 
 @pytest.fixture
-def story_lines(db: None) -> list[str]:
+def played(db: None) -> Iterator[tuple[Cast, list[str]]]:
     lines: list[str] = []
-    play(seed_cast(), out=Out(lines.append))
-    return lines
+    cast = seed_cast()
+    try:
+        play(cast, out=Out(lines.append))
+        yield cast, lines
+    finally:
+        set_shop(None)
+
+
+@pytest.fixture
+def story_lines(played: tuple[Cast, list[str]]) -> list[str]:
+    return played[1]
 
 
 def test_story_plays_every_step_through_the_api(story_lines: list[str]) -> None:
     text = "\n".join(story_lines)
     headings = [line for line in story_lines if line.startswith("\n") and line[1:2].isdigit()]
     assert len(headings) == len(STEPS)
-    assert "staff: True   permissions: MANAGE_USERS" in text
+    assert "staff: True   permissions: MANAGE_DISCOUNTS, MANAGE_USERS" in text
     assert "no token: customerId None, permissions: none" in text
     assert "booked ADJUST +500; Alice has 500 available" in text
     assert "replayed the first adjustment (ADJUST +500), nothing new booked; Alice has 500 available" in text
@@ -40,13 +55,80 @@ def test_story_plays_every_step_through_the_api(story_lines: list[str]) -> None:
     assert "adjusting her own points: PermissionDenied" in text
     assert "removing 10,000 points: INSUFFICIENT_POINTS" in text
     assert "Alice still has 500 available" in text
-    assert story_lines[-1].startswith("\nNot in the story yet")
+    assert story_lines[-1].startswith("\nNot in the story yet") == bool(NOT_WIRED_YET)
+
+
+def test_staff_set_the_program_up_through_the_api(story_lines: list[str]) -> None:
+    text = "\n".join(story_lines)
+    assert "loyaltyTierCreate: Gold     from $250.00 spent in 365 days, x1.25 points" in text
+    assert "loyaltyPriceListImport: a CSV of 2 rows, 1 entry created, 2 breaks written" in text
+    assert "tier Platinum from $1,000.00 spent: x1.5 points, gifts unlocked" in text
+    assert "referrals: a friend's first order of $30.00 or more gets $10.00 off, the referrer 200 points" in text
+
+
+def test_alice_earns_matures_redeems_and_reaches_gold(played: tuple[Cast, list[str]]) -> None:
+    cast, lines = played
+    text = "\n".join(lines)
+    # Grinder (149.00, double points on brewing gear) + 2 x 24.00 beans: 298 + 48 = 346 points, and a mug.
+    assert "earns 346 points" in text
+    assert "1 x Logo mug             free gift" in text
+    assert "Alice: available 500, pending 346, held 0, lifetime earned 846" in text
+    assert "tier: Silver; next: Gold at $250.00 spent, $197.00 so far, $53.00 to go" in text
+    assert "task: 1 pending lot(s) matured" in text
+    assert "Alice: available 846, pending 0" in text
+    assert "redeeming 1846 points: ABOVE_MAXIMUM" in text
+    assert "redeeming 800 points: code LOYALTY-" in text and "takes $8.00 off" in text
+    assert "subtotal $78.00, to pay $70.00" in text
+    assert "tier: Gold; next: Platinum at $1,000.00 spent, $267.00 so far, $733.00 to go" in text
+    # The ledger and the tier agree with what the story printed: 500 + 346 - 800 left, 128 + 200 pending.
+    balance = points.get_balance(points.Owner.customer(cast.alice.user.pk))
+    assert (balance.available, balance.pending, balance.held) == (46, 328, 0)
+    state = customers.get_customer_loyalty(cast.alice.user.pk)
+    assert Tier.objects.get(pk=state.tier_id).name == "Gold"
+    assert OrderRecord.objects.filter(user_id=cast.alice.user.pk, credited=True).count() == 2
+
+
+def test_wholesale_buyer_sees_break_prices_and_hints(story_lines: list[str]) -> None:
+    text = "\n".join(story_lines)
+    table = "COF-ESP-1KG  Espresso beans 1 kg  list $24.00   1+ $24.00, 10+ $19.50 (Wholesale), 25+ $17.00 (Wholesale)"
+    assert table in text
+    assert "Alice, for COF-ESP-1KG: 1+ $24.00" in text
+    assert "30 x Espresso beans 1 kg  $17.00 (was $24.00: Wholesale, from 25)" in text
+    assert "= $176.00; 2 more -> $18.00 each" in text
+    assert "subtotal $782.00, tier prices save $244.00" in text
+
+
+def test_referral_pays_the_referrer(played: tuple[Cast, list[str]]) -> None:
+    cast, lines = played
+    text = "\n".join(lines)
+    assert "shop: Carol signs up with the code: referred with code REF-" in text
+    assert "the referrer earns 200" in text
+    assert "Alice's referrals: 1 referred, 1 rewarded, 200 points per reward" in text
+    referral = Referral.objects.get(referee_id=cast.carol.user.pk)
+    assert (referral.referrer_id, referral.reward_points) == (cast.alice.user.pk, 200)
+    # Carol: the 50-point welcome bonus, and 44 points pending on her 44.00 order.
+    balance = points.get_balance(points.Owner.customer(cast.carol.user.pk))
+    assert (balance.available, balance.pending) == (50, 44)
+    assert "Alice calling loyaltyTierCreate: PermissionDenied" in text
 
 
 def test_seeding_twice_keeps_one_cast(db: None) -> None:
-    first, second = seed_cast(), seed_cast()
+    try:
+        first, second = seed_cast(), seed_cast()
+    finally:
+        set_shop(None)
     assert [p.user.pk for p in first.people] == [p.user.pk for p in second.people]
     assert first.run_id != second.run_id
+
+
+def test_playing_again_on_the_same_database_keeps_the_program(played: tuple[Cast, list[str]]) -> None:
+    lines: list[str] = []
+    cast = seed_cast()
+    try:
+        sam_sets_up_the_program(DemoClient(), cast, Out(lines.append))
+    finally:
+        set_shop(None)
+    assert "the program is already set up in this database; kept as it is" in "\n".join(lines)
 
 
 def test_demo_client_raises_on_errors(db: None) -> None:
@@ -97,21 +179,56 @@ def test_demo_will_not_run_inside_another_django_project() -> None:
         cli.run_demo(write=lambda _line: None)
 
 
-def test_demo_command_runs_end_to_end() -> None:
+def _post(url: str, query: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    with urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers), timeout=30) as answer:
+        return json.loads(answer.read())  # type: ignore[no-any-return]
+
+
+def test_demo_command_plays_the_story_then_serves_it() -> None:
     # A process of its own, on its own embedded PostgreSQL: never on the DATABASE_URL tests use.
     env: dict[str, Any] = {
         key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "saleor_loyalty.cli", "demo"],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env=env,
-        check=False,
+    env["PYTHONUNBUFFERED"] = "1"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "saleor_loyalty.cli", "demo", "--serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Starting the database (an embedded PostgreSQL, deleted on exit)..." in result.stdout
-    assert "5. Sam's mistakes are refused with reasons, and change nothing" in result.stdout
-    assert "Not in the story yet" in result.stdout
-    assert "Traceback" not in result.stderr
+    watchdog = threading.Timer(240, process.kill)  # a hung demo fails the test instead of hanging it
+    watchdog.start()
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Open checkout of Wes"):
+                break
+        stdout = "".join(lines)
+        assert "Open checkout of Wes" in stdout, stdout + (process.stderr.read() if process.stderr else "")
+        # given the served API, Wes's token and the checkout the story left open
+        url = stdout.split("GraphiQL at ", 1)[1].split(" ", 1)[0]
+        wes_token = stdout.split("Wes (B2B buyer, Wholesale customer type): ", 1)[1].split("\n", 1)[0]
+        checkout_id = lines[-1].rsplit(" ", 1)[1].strip()
+        # when Wes quotes it through the server, and Alice tries to
+        query = "query ($c: ID!) { loyaltyQuote(checkoutId: $c) { subtotal giftLines { quantity } } }"
+        wes_quote = _post(url, query, {"c": checkout_id}, wes_token)
+        alice_token = stdout.split("Alice (retail customer): ", 1)[1].split("\n", 1)[0]
+        alice_quote = _post(url, query, {"c": checkout_id}, alice_token)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest, stderr = process.communicate(timeout=60)
+        watchdog.cancel()
+    # then the server answered from the story's shop, and stopped cleanly
+    assert wes_quote == {"data": {"loyaltyQuote": {"subtotal": "782.00", "giftLines": [{"quantity": 1}]}}}
+    assert [error["message"] for error in alice_quote["errors"]] == ["This checkout belongs to another customer."]
+    assert process.returncode == 0, stdout + rest + stderr
+    assert "Starting the database (an embedded PostgreSQL, deleted on exit)..." in stdout
+    assert "6. Sam's mistakes are refused with reasons, and change nothing" in stdout
+    assert "Alice: tier: Gold; next: Platinum" in stdout
+    assert "30 x Espresso beans 1 kg  $17.00 (was $24.00: Wholesale, from 25)" in stdout
+    assert "Alice's referrals: 1 referred, 1 rewarded" in stdout
+    assert ("Not in the story yet" in stdout) == bool(NOT_WIRED_YET)
+    assert "Stopped." in rest
+    assert "Traceback" not in stderr

@@ -1,0 +1,143 @@
+"""The shop's side of the demo: the events Saleor's checkout and order flow would send the plugin.
+
+Each function calls the same services, in the same order, as the Saleor adapter does for the
+matching hook (``saleor/customers.py``, ``saleor/checkout.py``, ``saleor/orders.py``,
+``saleor/tasks.py``), with the demo's ``DemoShop`` as the shop. No loyalty logic lives here:
+prices, points, tiers and referral rewards are the services' answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from ..config import ProgramConfig
+from ..engine.money import prorate
+from ..exceptions import LoyaltyError, ReferralRefused
+from ..services import customers, orders, points, quotes, redemption, referrals, tiers
+from ..services.orders import CreditResult, OrderFacts, OrderLineFacts
+from .shop import CHANNEL, DemoShop
+
+# The plugin's configuration in the demo (the Dashboard settings in Saleor).
+DEMO_CONFIG = ProgramConfig(referral_link_base="https://coffee.example.com/join")
+
+
+class OrderRefused(LoyaltyError):
+    """``preprocess_order_creation`` refused the checkout (Saleor returns it as a mutation error)."""
+
+    code = "ORDER_REFUSED"
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order_id: str
+    user_id: int | None
+    goods_total: Decimal
+    redeemed_points: int
+
+
+def customer_signed_up(
+    shop: DemoShop, user_id: int, email: str, *, customer_type_id: int | None = None, referral_code: str = "",
+    config: ProgramConfig = DEMO_CONFIG, now: datetime | None = None,
+) -> str:
+    """``customer_created``: the referral code given at sign-up, else the sign-up bonus alone.
+
+    Returns what happened, for the story to print.
+    """
+    shop.register_customer(user_id, email, customer_type_id=customer_type_id, date_joined=now)
+    if referral_code and config.referrals_enabled:
+        try:
+            referrals.attribute_signup(user_id, referral_code, config=config, now=now)
+            return f"referred with code {referral_code}"
+        except ReferralRefused as refused:
+            outcome = f"referral code {referral_code} refused ({refused.reason}); "
+    else:
+        outcome = ""
+    bonus = customers.award_signup_bonus(user_id, config=config, now=now)
+    return outcome + (f"sign-up bonus of {bonus.points} points" if bonus.points else "no sign-up bonus")
+
+
+def place_order(
+    shop: DemoShop, token: str, *, config: ProgramConfig = DEMO_CONFIG, now: datetime | None = None
+) -> PlacedOrder:
+    """``checkoutComplete``: the pre-order checks, then ``order_created`` (record, capture the points).
+
+    The lines are sold at the quoted loyalty prices and the gift lines at zero, as the plugin's
+    checkout sync writes them on Saleor's lines; the voucher is shared over the lines by weight
+    as Saleor's order totals are.
+    """
+    now = now or timezone.now()
+    checkout = shop.fetch_checkout(token)
+    if checkout is None:
+        raise OrderRefused(f"no checkout {token}", field="token")
+    for check in (
+        redemption.check_redemption_for_order(token, user_id=checkout.user_id),
+        referrals.check_referral_discount(token, user_id=checkout.user_id, config=config, now=now),
+    ):
+        if not check.allowed:
+            raise OrderRefused(check.message, field="voucher_code")
+    quote = quotes.quote_checkout(token, config=config, now=now)
+    cart_lines = {line.line_id: line for line in checkout.cart.lines}
+    line_totals = [line.total for line in quote.lines]
+    paid = list(prorate(quote.goods_paid, line_totals, quote.currency)) if any(line_totals) else line_totals
+    facts_lines = [
+        OrderLineFacts(
+            line.line_id, cart_line.variant_id, cart_line.product_id, cart_line.category_ids, line.quantity, paid_total,
+            base_unit_price=line.base_unit_price, unit_price=line.unit_price,
+        )
+        for line, paid_total in zip(quote.lines, paid)
+        for cart_line in (cart_lines[line.line_id],)
+    ]
+    gift_items = shop.fetch_variants(CHANNEL, [gift.variant_id for gift in quote.gift_lines])
+    for gift in quote.gift_lines:
+        item = gift_items.get(gift.variant_id)
+        if item is not None:  # the plugin skips a gift the channel does not sell, with a warning
+            facts_lines.append(OrderLineFacts(
+                f"{token}:gift:{gift.rule_id}", item.variant_id, item.product_id, item.category_ids, gift.quantity,
+                Decimal("0"), base_unit_price=item.base_price, unit_price=Decimal("0"), is_gift=True,
+            ))
+    order_id = f"demo-{token.rsplit('-', 1)[-1].lstrip('0')}"
+    facts = OrderFacts(
+        order_id=order_id, user_id=checkout.user_id, email=checkout.email or "", channel=quote.channel,
+        currency=quote.currency, goods_total=quote.goods_paid, shipping=Decimal("0"), placed_at=now,
+        lines=tuple(facts_lines), checkout_token=token, voucher_code=checkout.voucher_code or "",
+    )
+    orders.record_order(facts, now=now)
+    captured = redemption.capture_redemption(token, order_id=order_id, now=now)
+    shop.complete_checkout(token)
+    return PlacedOrder(order_id, checkout.user_id, quote.goods_paid, captured.points if captured else 0)
+
+
+def order_paid(order: PlacedOrder, *, config: ProgramConfig = DEMO_CONFIG, now: datetime | None = None) -> CreditResult:
+    """The credit event (``order_fully_paid``): points pending for the return window, then the
+    tier re-evaluated once the credit is committed (the plugin's ``after_points_changed``)."""
+    result = orders.credit_order(order.order_id, config=config, now=now)
+    if result.created and order.user_id is not None and config.tiers_enabled:
+        tiers.reevaluate_tier(order.user_id, config=config, now=now)
+    return result
+
+
+def order_cancelled(
+    order: PlacedOrder, *, config: ProgramConfig = DEMO_CONFIG, now: datetime | None = None
+) -> orders.CancelResult:
+    """``order_cancelled``: the services take back what the order earned and return what it spent."""
+    return orders.cancel_order(order.order_id, config=config, now=now)
+
+
+def order_refunded(order: PlacedOrder, refunded_amount: Decimal, *, now: datetime | None = None) -> orders.RefundResult:
+    """``order_refunded`` with the order's cumulative refund."""
+    return orders.refund_order(order.order_id, refunded_amount=refunded_amount, now=now)
+
+
+def daily_tasks(*, now: datetime) -> int:
+    """The scheduled jobs as of ``now``: pending points past the return window become available.
+
+    Returns how many lots matured.
+    """
+    matured = points.mature_due_points(now=now)
+    points.expire_due_points(now=now)
+    points.release_stale_holds(now=now)
+    return matured.processed
