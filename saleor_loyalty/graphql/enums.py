@@ -10,6 +10,7 @@ import enum
 
 import graphene
 
+from ..engine.rules import TierMetric
 from ..models import Bucket, TransactionKind
 from .auth import LoyaltyPermission
 from .core.types import error_code_enum
@@ -53,4 +54,38 @@ LoyaltyPointsErrorCode = error_code_enum(
         "POINTS_NOT_POSITIVE",
     ],
     description="Error codes of the points mutations (balances, adjustments, holds, redemptions).",
+)
+
+
+class LoyaltyTierMetricEnum(graphene.Enum):
+    """What a tier qualifies on: money spent, orders placed, points earned, or days since sign-up."""
+
+    class Meta:
+        enum = TierMetric
+        name = "LoyaltyTierMetric"
+
+
+# Refusals of the redemption service, by ``RedemptionRefused.reason`` (upper-cased), plus the
+# domain codes the redemption path raises.
+LoyaltyRedemptionErrorCode = error_code_enum(
+    "LoyaltyRedemptionErrorCode",
+    [
+        "CHECKOUT_NOT_FOUND",
+        "PROGRAM_OFF",
+        "NOT_OWNER",
+        "BELOW_MINIMUM",
+        "ABOVE_MAXIMUM",
+        "INSUFFICIENT_POINTS",
+        "MEMBER_REDEMPTION_LIMIT_EXCEEDED",
+        "COMPANY_INACTIVE",
+        "REDEMPTION_REFUSED",
+        "SHOP_NOT_CONFIGURED",
+    ],
+    description="Error codes of loyaltyRedeemPoints and loyaltyRedemptionCancel.",
+)
+
+LoyaltyReferralErrorCode = error_code_enum(
+    "LoyaltyReferralErrorCode",
+    ["REFERRALS_OFF", "SHOP_NOT_CONFIGURED", "REFERRAL_REFUSED"],
+    description="Error codes of the customer's referral mutations.",
 )

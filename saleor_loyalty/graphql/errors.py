@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from .core.types import Error
-from .enums import LoyaltyPointsErrorCode
+from .enums import LoyaltyPointsErrorCode, LoyaltyRedemptionErrorCode, LoyaltyReferralErrorCode
 
 
 class LoyaltyPointsError(Error):
     code = LoyaltyPointsErrorCode(required=True, description="The error code.")
+
+
+class LoyaltyRedemptionError(Error):
+    code = LoyaltyRedemptionErrorCode(required=True, description="The error code.")
+
+
+class LoyaltyReferralError(Error):
+    code = LoyaltyReferralErrorCode(required=True, description="The error code.")

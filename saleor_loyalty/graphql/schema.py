@@ -16,14 +16,25 @@ import graphene
 from .companies import COMPANY_MUTATIONS, COMPANY_QUERIES
 from .mutations.nps_submit import LoyaltyNpsSubmit
 from .mutations.points_adjust import LoyaltyPointsAdjust
+from .mutations.redeem_points import LoyaltyRedeemPoints
+from .mutations.redemption_cancel import LoyaltyRedemptionCancel
+from .mutations.referral_code_create import LoyaltyReferralCodeCreate
 from .queries.accounts import AccountQueries
 from .queries.metrics import MetricsQueries
+from .queries.program import ProgramQueries
+from .queries.quote import QuoteQueries
+from .queries.referral import ReferralQueries
+from .queries.tier_prices import TierPriceQueries
 from .queries.viewer import ViewerQueries
 from .rules import RULE_MUTATIONS, RULE_QUERIES
 
 QUERIES: tuple[type[graphene.ObjectType], ...] = (
     ViewerQueries,
     AccountQueries,
+    ProgramQueries,
+    TierPriceQueries,
+    QuoteQueries,
+    ReferralQueries,
     MetricsQueries,
     *RULE_QUERIES,
     *COMPANY_QUERIES,
@@ -33,6 +44,9 @@ QUERIES: tuple[type[graphene.ObjectType], ...] = (
 MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyPointsAdjust": LoyaltyPointsAdjust,
     "loyaltyNpsSubmit": LoyaltyNpsSubmit,
+    "loyaltyRedeemPoints": LoyaltyRedeemPoints,
+    "loyaltyRedemptionCancel": LoyaltyRedemptionCancel,
+    "loyaltyReferralCodeCreate": LoyaltyReferralCodeCreate,
     **RULE_MUTATIONS,
     **COMPANY_MUTATIONS,
 }

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
 
+from saleor_loyalty import shop as shop_port
 from saleor_loyalty.graphql.auth import LoyaltyPermission
+from saleor_loyalty.services import rule_version
+from tests.services.fakes import FakeShop
 
 from .client import ApiClient
 
@@ -46,3 +49,21 @@ def customer_api_client(customer: Any) -> ApiClient:
 @pytest.fixture
 def staff_api_client(staff_user: Any) -> ApiClient:
     return ApiClient(staff_user)
+
+
+@pytest.fixture
+def shop() -> Iterator[FakeShop]:
+    """The in-memory shop registered as the port, with the compiled-rules cache forgotten around it."""
+    rule_version.forget_compiled_rules()
+    fake = FakeShop()
+    shop_port.set_shop(fake)
+    yield fake
+    shop_port.set_shop(None)
+    rule_version.forget_compiled_rules()
+
+
+@pytest.fixture
+def shopper(customer: Any, shop: FakeShop) -> Any:
+    """The ``customer`` fixture, known to the shop."""
+    shop.add_customer(customer)
+    return customer

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from ...config import ProgramConfig
 from ..auth import LoyaltyPermission, Requestor
 from .errors import PermissionDenied
 
@@ -56,3 +57,10 @@ def require_customer_access(info: Any, customer_id: int | None) -> int:
     if customer_id == requestor.user_id or requestor.has_perm(LoyaltyPermission.MANAGE_USERS):
         return customer_id
     raise PermissionDenied(permissions=(LoyaltyPermission.MANAGE_USERS,))
+
+
+def get_program_config(info: Any) -> ProgramConfig:
+    """The plugin's configuration, which the Saleor adapter (or the demo) puts on the request; else the defaults."""
+    request = info.context.request
+    config = getattr(request, "loyalty_config", None)
+    return config if isinstance(config, ProgramConfig) else ProgramConfig()

@@ -13,11 +13,23 @@ from typing import Any
 
 import graphene
 
-from ...services import points
+from ...models import Tier
+from ...services import accounts_read, points
+from ...services.accounts_read import TierStanding
 from ...services.points import StatementLine
-from ..core.connection import ConnectionField, connection_from_page, decode_int_cursor, encode_cursor, validate_page_args
+from ..core.connection import (
+    ConnectionField,
+    CountableConnection,
+    connection_from_page,
+    decode_int_cursor,
+    encode_cursor,
+    validate_page_args,
+)
+from ..core.context import get_program_config
+from ..core.dataloaders import DataLoader
 from ..core.ids import to_global_id
 from ..enums import LoyaltyPointsBucketEnum, LoyaltyTransactionKindEnum
+from .program import LoyaltyProgramTier, LoyaltyTierProgress, TierByIdLoader
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,27 @@ class CustomerAccount:
         return cls(customer_id=customer_id, balance=points.get_balance(points.Owner.customer(customer_id)))
 
 
+class TierByCustomerIdLoader(DataLoader[int, Tier | None]):
+    """The tier each customer holds: one query for a whole page of accounts."""
+
+    context_key = "tier_by_customer_id"
+
+    def batch_load(self, keys: list[int]) -> list[Tier | None]:
+        tiers = accounts_read.get_customer_tiers(keys)
+        return [tiers.get(key) for key in keys]
+
+
+def get_tier_standing(info: Any, customer_id: int) -> TierStanding:
+    """The customer's tier standing, computed once per request however many fields ask."""
+
+    cache: dict[int, TierStanding] = info.context.dataloaders.setdefault("tier_standing", {})
+    if customer_id not in cache:
+        cache[customer_id] = accounts_read.get_tier_standing(
+            customer_id, config=get_program_config(info), now=info.context.request_time
+        )
+    return cache[customer_id]
+
+
 class LoyaltyLedgerEntry(graphene.ObjectType):
     id = graphene.ID(required=True, description="The entry's ID (`LoyaltyLedgerEntry:<pk>`).")
     kind = LoyaltyTransactionKindEnum(required=True, description="What moved the points.")
@@ -41,6 +74,7 @@ class LoyaltyLedgerEntry(graphene.ObjectType):
     created_at = graphene.DateTime(required=True, description="When the points moved.")
     available_at = graphene.DateTime(description="For credited points: when they become (or became) spendable.")
     expires_at = graphene.DateTime(description="For credited points: when what is left of them expires.")
+    order_id = graphene.ID(description="The Saleor order (`Order:<id>`) the points came from or went to; null for none.")
 
     class Meta:
         description = "One movement of points in a loyalty account, as the account's statement shows it."
@@ -52,6 +86,10 @@ class LoyaltyLedgerEntry(graphene.ObjectType):
     @staticmethod
     def resolve_created_at(root: StatementLine, _info: Any) -> datetime:
         return root.created_at
+
+    @staticmethod
+    def resolve_order_id(root: StatementLine, _info: Any) -> str | None:
+        return to_global_id("Order", root.order_id) if root.order_id else None
 
 
 class LoyaltyLedgerEntryConnection(graphene.relay.Connection):
@@ -71,6 +109,18 @@ class LoyaltyAccount(graphene.ObjectType):
         required=True, description="Points owed after a reversal took back points already spent; paid off by new earnings."
     )
     lifetime_earned = graphene.Int(required=True, description="All points ever credited to the account.")
+    tier = graphene.Field(LoyaltyProgramTier, description="The tier the customer holds; null: none.")
+    next_tier = graphene.Field(LoyaltyProgramTier, description="The next tier up; null at the top or without tiers.")
+    tier_progress = graphene.Field(
+        LoyaltyTierProgress,
+        description=(
+            "What is missing to reach the next tier (spend, orders, points or days). Computed per "
+            "customer from the order records: meant for one account, not for every row of a list."
+        ),
+    )
+    tier_grace_until = graphene.Date(
+        description="Set while the customer is below their tier and keeps it until this day."
+    )
     entries = ConnectionField(
         LoyaltyLedgerEntryConnection,
         backward=False,
@@ -114,6 +164,23 @@ class LoyaltyAccount(graphene.ObjectType):
         return root.balance.lifetime_earned
 
     @staticmethod
+    def resolve_tier(root: CustomerAccount, info: Any) -> Any:
+        return TierByCustomerIdLoader(info.context).load(root.customer_id)
+
+    @staticmethod
+    def resolve_next_tier(root: CustomerAccount, info: Any) -> Any:
+        hint = get_tier_standing(info, root.customer_id).next_tier
+        return None if hint is None else TierByIdLoader(info.context).load(hint.tier_id)
+
+    @staticmethod
+    def resolve_tier_progress(root: CustomerAccount, info: Any) -> Any:
+        return get_tier_standing(info, root.customer_id).next_tier
+
+    @staticmethod
+    def resolve_tier_grace_until(root: CustomerAccount, info: Any) -> Any:
+        return get_tier_standing(info, root.customer_id).grace_until
+
+    @staticmethod
     def resolve_entries(root: CustomerAccount, info: Any, *, first: int | None = None, after: str | None = None) -> Any:
         size = validate_page_args({"first": first, "after": after}, info.field_name, backward=False)
         before_entry_id = decode_int_cursor(after)
@@ -127,3 +194,8 @@ class LoyaltyAccount(graphene.ObjectType):
             has_next_page=statement.next_before_id is not None,
             has_previous_page=after is not None,
         )
+
+
+class LoyaltyAccountCountableConnection(CountableConnection):
+    class Meta:
+        node = LoyaltyAccount

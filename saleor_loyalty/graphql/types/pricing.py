@@ -1,0 +1,413 @@
+"""Prices as the program sets them: a variant's price-break table, and a checkout's quote.
+
+Both resolve from the engine's outputs (``VariantPriceTable``, ``Quote``) wrapped with what the
+engine does not carry (the variant's catalogue facts, the cart's variant per line, the compiled
+rules to name price lists), so no field costs a query. Money is ``Decimal`` in ``currency``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import graphene
+
+from ...engine.compiled import CompiledRuleSet
+from ...engine.money import quantize
+from ...engine.values import (
+    BreakHint,
+    EarnPart,
+    GiftHint,
+    GiftLine,
+    LineQuote,
+    PriceReason,
+    PriceTableRow,
+    Quote,
+    TierHint,
+    VariantPriceTable,
+)
+from ...shop import VariantView
+from ..core.ids import to_global_id
+from .program import LoyaltyTierProgress
+
+_HUNDRED = Decimal(100)
+
+
+def _list_id(rule_id: int | None) -> str | None:
+    return None if rule_id is None else to_global_id("LoyaltyPriceList", rule_id)
+
+
+def _list_name(rules: CompiledRuleSet, rule_id: int | None) -> str | None:
+    price_list = None if rule_id is None else rules.lists_by_id.get(rule_id)
+    return None if price_list is None else price_list.name
+
+
+@dataclass(frozen=True)
+class PriceRowView:
+    row: PriceTableRow
+    base_unit_price: Decimal
+    rules: CompiledRuleSet
+
+
+@dataclass(frozen=True)
+class VariantPricesView:
+    table: VariantPriceTable
+    variant: VariantView
+    rules: CompiledRuleSet
+
+
+class LoyaltyPriceTableRow(graphene.ObjectType):
+    min_quantity = graphene.Int(required=True, description="From this many units on...")
+    unit_price = graphene.Decimal(required=True, description="...each unit costs this.")
+    percent_off = graphene.Decimal(required=True, description="Off the base price, in percent (2 decimals).")
+    price_list_id = graphene.ID(description="The list the row comes from (`LoyaltyPriceList:<pk>`); null: base price.")
+    price_list_name = graphene.String(description="The list's name; null: base price.")
+    reason = graphene.String(description="The short reason code, e.g. `tier-price:list=3;break=10`.")
+
+    class Meta:
+        description = "One row of a price-break table."
+
+    @staticmethod
+    def resolve_min_quantity(root: PriceRowView, _info: Any) -> int:
+        return root.row.min_quantity
+
+    @staticmethod
+    def resolve_unit_price(root: PriceRowView, _info: Any) -> Decimal:
+        return root.row.unit_price
+
+    @staticmethod
+    def resolve_percent_off(root: PriceRowView, _info: Any) -> Decimal:
+        if not root.base_unit_price:
+            return Decimal("0.00")
+        share = (root.base_unit_price - root.row.unit_price) / root.base_unit_price * _HUNDRED
+        return share.quantize(Decimal("0.01"))
+
+    @staticmethod
+    def resolve_price_list_id(root: PriceRowView, _info: Any) -> str | None:
+        return _list_id(root.row.rule_id)
+
+    @staticmethod
+    def resolve_price_list_name(root: PriceRowView, _info: Any) -> str | None:
+        return _list_name(root.rules, root.row.rule_id)
+
+    @staticmethod
+    def resolve_reason(root: PriceRowView, _info: Any) -> str | None:
+        return root.row.code
+
+
+class LoyaltyVariantPrices(graphene.ObjectType):
+    variant_id = graphene.ID(required=True, description="The Saleor variant (`ProductVariant:<pk>`).")
+    sku = graphene.String()
+    name = graphene.String(required=True)
+    currency = graphene.String(required=True)
+    base_price = graphene.Decimal(required=True, description="The channel's unit price before loyalty prices.")
+    breaks = graphene.List(
+        graphene.NonNull(LoyaltyPriceTableRow),
+        required=True,
+        description="The caller's price-break table, smallest quantity first; the first row is from 1 unit.",
+    )
+
+    class Meta:
+        description = "What one variant costs the caller by quantity, and which price list says so."
+
+    @staticmethod
+    def resolve_variant_id(root: VariantPricesView, _info: Any) -> str:
+        return to_global_id("ProductVariant", root.variant.variant_id)
+
+    @staticmethod
+    def resolve_sku(root: VariantPricesView, _info: Any) -> str | None:
+        return root.variant.sku
+
+    @staticmethod
+    def resolve_name(root: VariantPricesView, _info: Any) -> str:
+        return root.variant.name
+
+    @staticmethod
+    def resolve_currency(root: VariantPricesView, _info: Any) -> str:
+        return root.variant.currency
+
+    @staticmethod
+    def resolve_base_price(root: VariantPricesView, _info: Any) -> Decimal:
+        return root.table.base_unit_price
+
+    @staticmethod
+    def resolve_breaks(root: VariantPricesView, _info: Any) -> list[PriceRowView]:
+        return [PriceRowView(row, root.table.base_unit_price, root.rules) for row in root.table.rows]
+
+
+# --- the quote ---
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """What ``LoyaltyQuote`` resolves from."""
+
+    token: str
+    quote: Quote
+    variant_by_line: dict[str, int]
+    point_value: Decimal
+    rules: CompiledRuleSet
+
+
+@dataclass(frozen=True)
+class QuoteLineView:
+    line: LineQuote
+    variant_id: int | None
+    rules: CompiledRuleSet
+
+
+@dataclass(frozen=True)
+class ReasonView:
+    reason: PriceReason
+    rules: CompiledRuleSet
+
+
+@dataclass(frozen=True)
+class GiftGapView:
+    hint: GiftHint
+    currency: str
+
+
+@dataclass(frozen=True)
+class BreakHintView:
+    hint: BreakHint
+    rules: CompiledRuleSet
+
+
+class LoyaltyPriceReason(graphene.ObjectType):
+    price_list_id = graphene.ID(required=True, description="`LoyaltyPriceList:<pk>`.")
+    price_list_name = graphene.String()
+    min_quantity = graphene.Int(required=True, description="The break that applies.")
+    code = graphene.String(required=True, description="e.g. `tier-price:list=3;break=10`.")
+
+    class Meta:
+        description = "Why a line costs less than its base price."
+
+    @staticmethod
+    def resolve_price_list_id(root: ReasonView, _info: Any) -> str | None:
+        return _list_id(root.reason.rule_id)
+
+    @staticmethod
+    def resolve_price_list_name(root: ReasonView, _info: Any) -> str | None:
+        return _list_name(root.rules, root.reason.rule_id)
+
+    @staticmethod
+    def resolve_min_quantity(root: ReasonView, _info: Any) -> int:
+        return root.reason.min_quantity
+
+    @staticmethod
+    def resolve_code(root: ReasonView, _info: Any) -> str:
+        return root.reason.code
+
+
+class LoyaltyNextPriceBreak(graphene.ObjectType):
+    min_quantity = graphene.Int(required=True, description="Units in all for the lower price.")
+    missing_quantity = graphene.Int(required=True, description="Units to add to reach it.")
+    unit_price = graphene.Decimal(required=True, description="The unit price from there on.")
+    price_list_id = graphene.ID(required=True, description="`LoyaltyPriceList:<pk>`.")
+
+    class Meta:
+        description = "Buying a few more units lowers the unit price."
+
+    @staticmethod
+    def resolve_min_quantity(root: BreakHintView, _info: Any) -> int:
+        return root.hint.min_quantity
+
+    @staticmethod
+    def resolve_missing_quantity(root: BreakHintView, _info: Any) -> int:
+        return root.hint.missing_quantity
+
+    @staticmethod
+    def resolve_unit_price(root: BreakHintView, _info: Any) -> Decimal:
+        return root.hint.unit_price
+
+    @staticmethod
+    def resolve_price_list_id(root: BreakHintView, _info: Any) -> str | None:
+        return _list_id(root.hint.rule_id)
+
+
+class LoyaltyQuoteLine(graphene.ObjectType):
+    line_id = graphene.String(required=True, description="The checkout line.")
+    variant_id = graphene.ID(description="`ProductVariant:<pk>`.")
+    quantity = graphene.Int(required=True)
+    base_unit_price = graphene.Decimal(required=True)
+    unit_price = graphene.Decimal(required=True, description="After the caller's loyalty price.")
+    total = graphene.Decimal(required=True)
+    reason = graphene.Field(LoyaltyPriceReason, description="Null: the base price applies.")
+    next_break = graphene.Field(LoyaltyNextPriceBreak, description="The next lower price by quantity, if any.")
+
+    class Meta:
+        description = "One checkout line's price and why."
+
+    @staticmethod
+    def resolve_line_id(root: QuoteLineView, _info: Any) -> str:
+        return root.line.line_id
+
+    @staticmethod
+    def resolve_variant_id(root: QuoteLineView, _info: Any) -> str | None:
+        return None if root.variant_id is None else to_global_id("ProductVariant", root.variant_id)
+
+    @staticmethod
+    def resolve_quantity(root: QuoteLineView, _info: Any) -> int:
+        return root.line.quantity
+
+    @staticmethod
+    def resolve_base_unit_price(root: QuoteLineView, _info: Any) -> Decimal:
+        return root.line.base_unit_price
+
+    @staticmethod
+    def resolve_unit_price(root: QuoteLineView, _info: Any) -> Decimal:
+        return root.line.unit_price
+
+    @staticmethod
+    def resolve_total(root: QuoteLineView, _info: Any) -> Decimal:
+        return root.line.total
+
+    @staticmethod
+    def resolve_reason(root: QuoteLineView, _info: Any) -> ReasonView | None:
+        return None if root.line.reason is None else ReasonView(root.line.reason, root.rules)
+
+    @staticmethod
+    def resolve_next_break(root: QuoteLineView, _info: Any) -> BreakHintView | None:
+        return None if root.line.next_break is None else BreakHintView(root.line.next_break, root.rules)
+
+
+class LoyaltyGiftLine(graphene.ObjectType):
+    variant_id = graphene.ID(required=True, description="The gift (`ProductVariant:<pk>`).")
+    quantity = graphene.Int(required=True)
+    gift_rule_id = graphene.ID(required=True, description="`LoyaltyGiftRule:<pk>`.")
+    reason = graphene.String(required=True, description="e.g. `gift:rule=3;threshold=100.00`.")
+
+    class Meta:
+        description = "A free line the checkout gets."
+
+    @staticmethod
+    def resolve_variant_id(root: GiftLine, _info: Any) -> str:
+        return to_global_id("ProductVariant", root.variant_id)
+
+    @staticmethod
+    def resolve_gift_rule_id(root: GiftLine, _info: Any) -> str:
+        return to_global_id("LoyaltyGiftRule", root.rule_id)
+
+    @staticmethod
+    def resolve_reason(root: GiftLine, _info: Any) -> str:
+        return root.reason_code
+
+
+class LoyaltyEarnPart(graphene.ObjectType):
+    earn_rule_id = graphene.ID(description="`LoyaltyEarnRule:<pk>`; null: the program's base rate.")
+    code = graphene.String(required=True, description="What the points are for, e.g. `base-rate`.")
+    points = graphene.Int(required=True, description="Negative only for a cap taking points back.")
+
+    class Meta:
+        description = "Points one rule contributes."
+
+    @staticmethod
+    def resolve_earn_rule_id(root: EarnPart, _info: Any) -> str | None:
+        return None if root.rule_id is None else to_global_id("LoyaltyEarnRule", root.rule_id)
+
+
+class LoyaltyGiftGap(graphene.ObjectType):
+    gift_rule_id = graphene.ID(required=True, description="`LoyaltyGiftRule:<pk>`.")
+    variant_id = graphene.ID(required=True, description="The gift (`ProductVariant:<pk>`).")
+    threshold = graphene.Decimal(required=True)
+    amount_missing = graphene.Decimal(required=True, description="Spend this much more to get the gift.")
+
+    class Meta:
+        description = "How far the checkout is from the next gift."
+
+    @staticmethod
+    def resolve_gift_rule_id(root: GiftGapView, _info: Any) -> str:
+        return to_global_id("LoyaltyGiftRule", root.hint.rule_id)
+
+    @staticmethod
+    def resolve_variant_id(root: GiftGapView, _info: Any) -> str:
+        return to_global_id("ProductVariant", root.hint.variant_id)
+
+    @staticmethod
+    def resolve_threshold(root: GiftGapView, _info: Any) -> Decimal:
+        return quantize(root.hint.threshold, root.currency)
+
+    @staticmethod
+    def resolve_amount_missing(root: GiftGapView, _info: Any) -> Decimal:
+        return quantize(root.hint.amount_missing, root.currency)
+
+
+class LoyaltyQuote(graphene.ObjectType):
+    checkout_id = graphene.ID(required=True, description="`Checkout:<token>`.")
+    currency = graphene.String(required=True)
+    base_subtotal = graphene.Decimal(required=True, description="The goods at base prices.")
+    subtotal = graphene.Decimal(required=True, description="The goods after loyalty prices.")
+    tier_price_discount = graphene.Decimal(required=True, description="What loyalty prices take off.")
+    goods_paid = graphene.Decimal(required=True, description="The subtotal less the order discount.")
+    lines = graphene.List(graphene.NonNull(LoyaltyQuoteLine), required=True)
+    gift_lines = graphene.List(graphene.NonNull(LoyaltyGiftLine), required=True)
+    points_earned = graphene.Int(required=True, description="Points the order will earn (pending at first).")
+    earn_breakdown = graphene.List(
+        graphene.NonNull(LoyaltyEarnPart), required=True, description="Sums to `pointsEarned`."
+    )
+    max_redeemable_points = graphene.Int(required=True, description="The most points this checkout can use.")
+    max_redeemable_value = graphene.Decimal(required=True, description="What they are worth, in `currency`.")
+    next_gift = graphene.Field(LoyaltyGiftGap, description="The next gift threshold, if one is within reach.")
+    next_tier = graphene.Field(LoyaltyTierProgress, description="Progress to the next tier.")
+
+    class Meta:
+        description = "What the program says about a checkout: prices and why, gifts, points, hints."
+
+    @staticmethod
+    def resolve_checkout_id(root: QuoteView, _info: Any) -> str:
+        return to_global_id("Checkout", root.token)
+
+    @staticmethod
+    def resolve_currency(root: QuoteView, _info: Any) -> str:
+        return root.quote.currency
+
+    @staticmethod
+    def resolve_base_subtotal(root: QuoteView, _info: Any) -> Decimal:
+        return root.quote.base_subtotal
+
+    @staticmethod
+    def resolve_subtotal(root: QuoteView, _info: Any) -> Decimal:
+        return root.quote.subtotal
+
+    @staticmethod
+    def resolve_tier_price_discount(root: QuoteView, _info: Any) -> Decimal:
+        return root.quote.tier_price_discount
+
+    @staticmethod
+    def resolve_goods_paid(root: QuoteView, _info: Any) -> Decimal:
+        return root.quote.goods_paid
+
+    @staticmethod
+    def resolve_lines(root: QuoteView, _info: Any) -> list[QuoteLineView]:
+        return [QuoteLineView(line, root.variant_by_line.get(line.line_id), root.rules) for line in root.quote.lines]
+
+    @staticmethod
+    def resolve_gift_lines(root: QuoteView, _info: Any) -> tuple[GiftLine, ...]:
+        return root.quote.gift_lines
+
+    @staticmethod
+    def resolve_points_earned(root: QuoteView, _info: Any) -> int:
+        return root.quote.earn.points
+
+    @staticmethod
+    def resolve_earn_breakdown(root: QuoteView, _info: Any) -> tuple[EarnPart, ...]:
+        return root.quote.earn.breakdown
+
+    @staticmethod
+    def resolve_max_redeemable_points(root: QuoteView, _info: Any) -> int:
+        return root.quote.max_redeemable_points
+
+    @staticmethod
+    def resolve_max_redeemable_value(root: QuoteView, _info: Any) -> Decimal:
+        return quantize(Decimal(root.quote.max_redeemable_points) * root.point_value, root.quote.currency)
+
+    @staticmethod
+    def resolve_next_gift(root: QuoteView, _info: Any) -> GiftGapView | None:
+        hint = root.quote.next_gift
+        return None if hint is None else GiftGapView(hint, root.quote.currency)
+
+    @staticmethod
+    def resolve_next_tier(root: QuoteView, _info: Any) -> TierHint | None:
+        return root.quote.next_tier

@@ -1,0 +1,101 @@
+"""Read-only views of customers' loyalty standing for the API: account lists and tier progress.
+
+Nothing here writes. The list is a queryset of customer point accounts the adapter pages by
+keyset; balances come from ``points.get_customer_balances`` (one query per page) and tiers
+from ``get_customer_tiers`` (one query per page), so a page costs the same for 1 or 100 rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from ..config import ProgramConfig
+from ..engine.compiled import required_stats
+from ..engine.tiers import select_tier
+from ..engine.values import TierHint
+from ..models import CustomerLoyalty, LoyaltyAccount, OwnerKind, Tier
+from .rule_version import get_compiled_rules
+from .tiers import get_customer_stats
+
+# Fields of the user model a staff search looks in, when the model has them (Saleor's
+# ``account.User`` has no username; Django's default user has no ``first_name`` index...).
+_SEARCH_FIELDS = ("email", "username", "first_name", "last_name")
+
+
+@dataclass(frozen=True)
+class AccountFilter:
+    """What a staff member narrows the account list by; every given condition must hold."""
+
+    search: str | None = None
+    tier_ids: tuple[int, ...] | None = None
+    has_debt: bool | None = None
+    customer_ids: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class TierStanding:
+    """The tier a customer holds, the next one up and what is missing to reach it.
+
+    ``grace_until`` is set while a customer who fell below their tier keeps it for its grace days.
+    """
+
+    tier_id: int | None
+    next_tier: TierHint | None
+    grace_until: date | None
+
+
+def list_customer_accounts(account_filter: AccountFilter) -> QuerySet[LoyaltyAccount]:
+    """The customers' point accounts that match ``account_filter`` (unordered; the caller pages).
+
+    Accounts of deleted customers (kept for their history) are left out. ``has_debt`` looks at
+    the account's own balance: a company member's points live in the company's account.
+    """
+    accounts = LoyaltyAccount.objects.filter(owner_kind=OwnerKind.CUSTOMER, user__isnull=False)
+    if account_filter.customer_ids is not None:
+        accounts = accounts.filter(user_id__in=account_filter.customer_ids)
+    if account_filter.has_debt is not None:
+        accounts = accounts.filter(available__lt=0) if account_filter.has_debt else accounts.filter(available__gte=0)
+    if account_filter.tier_ids is not None:
+        holders = CustomerLoyalty.objects.filter(tier_id__in=account_filter.tier_ids).values("user_id")
+        accounts = accounts.filter(user_id__in=holders)
+    search = (account_filter.search or "").strip()
+    if search:
+        user_fields = {field.name for field in get_user_model()._meta.get_fields()}
+        condition = Q()
+        for name in _SEARCH_FIELDS:
+            if name in user_fields:
+                condition |= Q(**{f"user__{name}__icontains": search})
+        accounts = accounts.filter(condition)
+    return accounts
+
+
+def get_customer_tiers(user_ids: Collection[int]) -> dict[int, Tier]:
+    """The tier each customer holds (customers without one are left out), in one query."""
+    rows = CustomerLoyalty.objects.filter(user_id__in=list(user_ids), tier__isnull=False).select_related(
+        "tier", "tier__price_list"
+    )
+    return {row.user_id: row.tier for row in rows if row.tier is not None}
+
+
+def get_tier_standing(user_id: int, *, config: ProgramConfig, now: datetime) -> TierStanding:
+    """The customer's tier and their progress to the next one, decided as re-evaluation would.
+
+    Read only: a customer the figures would move is moved by ``tiers.reevaluate_tier`` (after
+    an order), not by reading. Costs the tier state, one aggregate over the order records and
+    the shop's customer lookup; nothing when tiers are off or none are defined.
+    """
+    state = CustomerLoyalty.objects.filter(user_id=user_id).values_list("tier_id", "below_since").first()
+    tier_id, below_since = state if state is not None else (None, None)
+    rules = get_compiled_rules(config)
+    tiers = rules.tiers_by_rank
+    if not rules.terms.tiers_enabled or not tiers:
+        return TierStanding(tier_id, None, None)
+    stats = get_customer_stats(user_id, required_stats(tiers), now=now)
+    current = tier_id if tier_id in rules.tiers_by_id else None
+    decision = select_tier(stats, tiers, current_tier_id=current, below_since=below_since, today=now.date())
+    return TierStanding(tier_id, decision.next_tier, decision.grace_until)
