@@ -88,7 +88,7 @@ def serve_demo(port: int, cast: Any, write: Callable[[str], Any]) -> int:
     owners = {person.user.pk: person.name for person in cast.people}
     for token, checkout in cast.shop.checkouts.items():
         owner = owners.get(checkout.user_id, "?")
-        write(f"Open checkout of {owner}, for loyaltyQuote and loyaltyRedeemPoints: {to_global_id('Checkout', token)}")
+        write(f"Open checkout of {owner} (try loyaltyQuote with their token): {to_global_id('Checkout', token)}")
     serve(server, write=write)
     return 0
 

@@ -231,6 +231,14 @@ def alice_refers_carol(client: DemoClient, cast: Cast, out: Out) -> None:
     out.line(f"Carol: {_balance_line(_account(client, cast.carol))}")
 
 
+def bob_returns_half_an_order(client: DemoClient, cast: Cast, out: Out) -> None:
+    out.step("Bob buys a kettle, then gets half its price back: the refund takes back its share of the points")
+    order = _order_and_pay(cast, cast.shop.create_checkout(cast.bob.user.pk, {"EQ-KETTLE": 1}), out)
+    refunded = events.order_refunded(order, order.goods_total / 2)
+    out.line(f"shop: {money(refunded.refunded_amount)} refunded: {refunded.points_reversed} points taken back")
+    out.line(f"Bob: {_balance_line(_account(client, cast.bob))}")
+
+
 def sam_reviews_the_members(client: DemoClient, cast: Cast, out: Out) -> None:
     out.step("Sam (staff) lists the members (loyaltyAccounts); Alice may not create a tier")
     accounts = client.data(ACCOUNTS, {"first": 10}, token=cast.sam.token)["loyaltyAccounts"]

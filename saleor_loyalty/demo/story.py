@@ -20,6 +20,7 @@ from .shopping import (
     alice_reads_the_terms,
     alice_redeems_points,
     alice_refers_carol,
+    bob_returns_half_an_order,
     sam_reviews_the_members,
     the_return_window_ends,
     wes_quotes_a_large_cart,
@@ -130,6 +131,7 @@ STEPS: tuple[Step, ...] = (
     wes_reads_break_prices,
     wes_quotes_a_large_cart,
     alice_refers_carol,
+    bob_returns_half_an_order,
     sam_reviews_the_members,
 )
 

@@ -112,6 +112,16 @@ def test_referral_pays_the_referrer(played: tuple[Cast, list[str]]) -> None:
     assert "Alice calling loyaltyTierCreate: PermissionDenied" in text
 
 
+def test_a_refund_takes_back_its_share(played: tuple[Cast, list[str]]) -> None:
+    cast, lines = played
+    text = "\n".join(lines)
+    # A 65.00 kettle earns double points (brewing gear): 130; refunding half takes back 65.
+    assert "($65.00 paid) and paid: 130 points credited" in text
+    assert "shop: $32.50 refunded: 65 points taken back" in text
+    balance = points.get_balance(points.Owner.customer(cast.bob.user.pk))
+    assert (balance.available, balance.pending) == (0, 65)
+
+
 def test_seeding_twice_keeps_one_cast(db: None) -> None:
     try:
         first, second = seed_cast(), seed_cast()
