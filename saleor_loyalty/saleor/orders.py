@@ -5,8 +5,11 @@
   their first order, not a self-referral. Refusals become a ``ValidationError`` on
   ``voucher_code``, which Saleor returns as a mutation error and no order is made.
 - ``handle_order_event``: record the order and capture the checkout's redemption on
-  ``order_created``; credit points (pending for the return window), re-evaluate the tier and
-  mirror the balance on the configured credit event; reverse on cancel and refund.
+  ``order_created``; on the configured credit event, schedule ``credit_order_task`` after the
+  commit (points pending for the return window, then the customer's and the company's tier
+  and the metadata mirror); reverse on cancel and refund, then refresh the same way.
+- ``get_order_facts``: the order as the services record it, each line with its list price, the
+  price it was sold at and whether it is our gift.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from django.core.exceptions import ValidationError
 
 from ..config import ProgramConfig
 from ..engine.money import prorate
+from .mappers import GIFT_METADATA_KEY
 from .shop import get_saleor_shop, to_checkout_view
 
 if TYPE_CHECKING:
     from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
     from saleor.order.models import Order
 
-    from ..services.orders import OrderFacts
+    from ..services.orders import OrderFacts, OrderInfo
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +66,7 @@ def get_order_facts(order: Order) -> OrderFacts:
     shipping = Decimal(order.shipping_price_gross_amount or 0)
     goods_total = max(Decimal(0), Decimal(order.total_gross_amount) - shipping)
     order_lines = list(order.lines.select_related("variant__product").order_by("pk"))
+    list_prices = get_list_prices(order, order_lines)
     line_totals = [Decimal(line.total_price_gross_amount) for line in order_lines]
     # An entire-order voucher may not be spread over the lines: share the goods total by weight.
     paid = line_totals if sum(line_totals, Decimal(0)) == goods_total or not line_totals or not any(line_totals) \
@@ -75,12 +80,40 @@ def get_order_facts(order: Order) -> OrderFacts:
             product_id=product.pk if product is not None else 0,
             category_ids=(product.category_id,) if product is not None and product.category_id else (),
             quantity=int(line.quantity), paid_total=paid_total,
+            **get_line_prices(line, list_prices.get(line.variant_id)),
         ))
     return OrderFacts(
         order_id=str(order.pk), user_id=order.user_id, email=order.user_email or "", channel=order.channel.slug,
         currency=currency, goods_total=goods_total, shipping=shipping, placed_at=order.created_at,
         lines=tuple(lines), checkout_token=str(order.checkout_token or ""), voucher_code=order.voucher_code or "",
     )
+
+
+def get_list_prices(order: Order, order_lines: list[Any]) -> dict[int, Decimal]:
+    """The channel listing price of each line's variant (one query): the price before ours."""
+    from saleor.product.models import ProductVariantChannelListing
+
+    variant_ids = {line.variant_id for line in order_lines if line.variant_id is not None}
+    if not variant_ids:
+        return {}
+    rows = ProductVariantChannelListing.objects.filter(
+        channel_id=order.channel_id, variant_id__in=variant_ids, price_amount__isnull=False
+    ).values_list("variant_id", "price_amount")
+    return {variant_id: Decimal(price) for variant_id, price in rows}
+
+
+def get_line_prices(line: Any, list_price: Decimal | None) -> dict[str, Any]:
+    """``base_unit_price``, ``unit_price`` and ``is_gift`` of an order line's facts.
+
+    The unit price is Saleor's ``base_unit_price`` (our tier or contract price when we overrode
+    the line, before order-level vouchers). The base is the variant's listing price; a line
+    sold above it (a price another app set) counts at its own price, so no discount is invented.
+    A variant no longer listed leaves the base unknown.
+    """
+    unit_price = Decimal(line.base_unit_price_amount)
+    is_gift = GIFT_METADATA_KEY in (line.metadata or {})
+    base = None if list_price is None else max(list_price, unit_price)
+    return {"base_unit_price": base, "unit_price": unit_price, "is_gift": is_gift}
 
 
 def calculate_refunded_amount(order: Order) -> Decimal:
@@ -110,18 +143,18 @@ def handle_order_event(event: str, order: Order, config: ProgramConfig) -> None:
     if event == config.credit_event.value:
         credit_order(order, config)
     elif event == "order_cancelled":
-        _recorded(order)
+        record = _recorded(order)
         orders.cancel_order(order_id, config=config)
-        after_points_changed(order.user_id, config)
+        after_points_changed(record, config)
     elif event == "order_refunded":
         record = _recorded(order)
         refunded = min(calculate_refunded_amount(order), record.goods_total + record.shipping)
         if refunded > record.refunded_amount:
             orders.refund_order(order_id, refunded_amount=refunded)
-            after_points_changed(order.user_id, config)
+            after_points_changed(record, config)
 
 
-def _recorded(order: Order) -> Any:
+def _recorded(order: Order) -> OrderInfo:
     from ..exceptions import OrderNotFound
     from ..services import orders
 
@@ -140,19 +173,19 @@ def capture_redemption(order: Order) -> None:
 
 
 def credit_order(order: Order, config: ProgramConfig) -> None:
-    """Credit once however often the event fires (the service is idempotent per order)."""
-    from ..services import orders
+    """Record the order now; credit it in ``credit_order_task`` once this transaction commits
+    (the task credits once per order however often the event fires)."""
+    from .tasks import schedule_order_credit
 
     _recorded(order)
-    result = orders.credit_order(str(order.pk), config=config)
-    if result.created:
-        after_points_changed(order.user_id, config, reevaluate=True)
+    schedule_order_credit(str(order.pk), config)
 
 
-def after_points_changed(user_id: int | None, config: ProgramConfig, *, reevaluate: bool = False) -> None:
+def after_points_changed(record: OrderInfo, config: ProgramConfig) -> None:
     """Tier re-evaluation and the metadata mirror: they can wait until the order is committed."""
-    if user_id is None:
-        return
-    from .tasks import schedule_customer_refresh
+    from .tasks import schedule_company_tier, schedule_customer_refresh
 
-    schedule_customer_refresh(user_id, config, reevaluate=reevaluate)
+    if record.user_id is not None:
+        schedule_customer_refresh(record.user_id, config)
+    if record.company_id is not None:
+        schedule_company_tier(record.company_id)

@@ -1,32 +1,56 @@
-"""Work that can wait after an order event: tier re-evaluation and the metadata mirror.
+"""Work that can wait after an order event, handed to the Celery tasks in ``saleor_loyalty.tasks``.
 
-Scheduled with ``transaction.on_commit`` so it sees the committed ledger. It runs inline after
-the commit: Celery discovers tasks only in ``saleor_loyalty.tasks`` (owned by the ledger
-engineer), so moving this to a Celery task taking the user id is a one-line change there.
+Scheduled with ``transaction.on_commit`` so a worker sees the committed order and ledger, and a
+rolled-back order schedules nothing. The tasks take ids and the configuration as JSON items;
+they are idempotent (one credit per order), so a retry or a repeated event credits once.
+With ``CELERY_TASK_ALWAYS_EAGER`` (Saleor without a broker, its tests) they run right after
+the commit in the same process.
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 
-from ..config import ProgramConfig
-
-logger = logging.getLogger(__name__)
+from ..config import ProgramConfig, config_as_items
 
 
-def schedule_customer_refresh(user_id: int, config: ProgramConfig, *, reevaluate: bool) -> None:
-    transaction.on_commit(lambda: refresh_customer(user_id, config, reevaluate=reevaluate))
+def _delay_on_commit(task: Any, *args: Any) -> None:
+    transaction.on_commit(_delayer(task, args))
 
 
-def refresh_customer(user_id: int, config: ProgramConfig, *, reevaluate: bool) -> None:
-    from ..services import tiers
-    from .metadata import mirror_customer_metadata
+def _delayer(task: Any, args: tuple[Any, ...]) -> Callable[[], None]:
+    def delay() -> None:
+        from saleor.core.db.connection import allow_writer
 
-    try:
-        if reevaluate and config.tiers_enabled:
-            tiers.reevaluate_tier(user_id, config=config)
-        mirror_customer_metadata(user_id)
-    except Exception:
-        logger.exception("Loyalty could not refresh customer %s", user_id)
+        # Saleor's task class (RestrictWriterDBTask) refuses writer-DB queries not inside
+        # ``allow_writer`` (in its tests; in production it logs them). Our tasks write the
+        # ledger, so an eager run (no broker, tests) is allowed here; a worker's run logs until
+        # ``saleor_loyalty.tasks`` opens ``allow_writer`` itself.
+        with allow_writer():
+            task.delay(*args)
+
+    return delay
+
+
+def schedule_order_credit(order_id: str, config: ProgramConfig) -> None:
+    """Credit the recorded order, then re-evaluate its customer's and its company's tier."""
+    from ..tasks import credit_order_task
+
+    _delay_on_commit(credit_order_task, order_id, config_as_items(config))
+
+
+def schedule_customer_refresh(user_id: int, config: ProgramConfig) -> None:
+    """Re-evaluate the customer's tier and refresh the balance mirrored into their metadata."""
+    from ..tasks import refresh_customer_task
+
+    _delay_on_commit(refresh_customer_task, user_id, config_as_items(config))
+
+
+def schedule_company_tier(company_id: int) -> None:
+    """Re-evaluate a company's tier after one of its orders was cancelled or refunded."""
+    from ..tasks import evaluate_company_tier_task
+
+    _delay_on_commit(evaluate_company_tier_task, company_id)
