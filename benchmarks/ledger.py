@@ -75,8 +75,30 @@ def per_second(count: int, run: Callable[[int], object]) -> float:
     return count / (time.perf_counter() - started)
 
 
-def measure_credit_rate(users: list[int], *, credits: int, rounds: int) -> tuple[float, float, float]:
-    """Median credits/s, median raw INSERT+COMMIT/s, and replays/s, interleaved by round."""
+class CpuClock:
+    """CPU seconds used by this process and by its PostgreSQL backend (read from /proc, so only
+    for a server on this machine; None otherwise). Unlike wall time, they hardly move when other
+    work shares the cores: the evidence of where a credit's time goes on a busy machine."""
+
+    def __init__(self, backend_pid: int) -> None:
+        self.path = Path(f"/proc/{backend_pid}/stat")
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def read(self) -> tuple[float, float | None]:
+        try:
+            fields = self.path.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return time.process_time(), None
+        return time.process_time(), (int(fields[11]) + int(fields[12])) / self.tick
+
+
+Rates = dict[str, float]
+CpuMs = dict[str, tuple[float, float | None]]  # name -> (this process, server backend) per call
+
+
+def measure_credit_rate(users: list[int], *, credits: int, rounds: int) -> tuple[Rates, CpuMs]:
+    """Median credits/s, raw INSERT+COMMIT/s and replays/s, interleaved by round; and the CPU
+    milliseconds each costs this process and the server backend (means over all rounds)."""
     from django.db import connection
 
     from saleor_loyalty.services import points
@@ -85,6 +107,8 @@ def measure_credit_rate(users: list[int], *, credits: int, rounds: int) -> tuple
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_raw (id bigserial PRIMARY KEY, account_id bigint, points bigint,"
                        " created_at timestamptz NOT NULL DEFAULT now())")
+        cursor.execute("SELECT pg_backend_pid()")
+        clock = CpuClock(cursor.fetchone()[0])
     owners = [Owner.customer(user) for user in users]
 
     def raw_insert(index: int) -> None:
@@ -92,15 +116,31 @@ def measure_credit_rate(users: list[int], *, credits: int, rounds: int) -> tuple
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO bench_raw (account_id, points) VALUES (%s, %s)", [index, 10])
 
-    credit_rates, raw_rates, replay_rates = [], [], []
+    rates: dict[str, list[float]] = {"credit": [], "raw": [], "replay": []}
+    cpu: dict[str, list[tuple[float, float | None]]] = {name: [] for name in rates}
+
+    def timed(name: str, count: int, run: Callable[[int], object]) -> None:
+        own, server = clock.read()
+        rates[name].append(per_second(count, run))
+        own_after, server_after = clock.read()
+        server_ms = None if server is None or server_after is None else (server_after - server) * 1000 / count
+        cpu[name].append(((own_after - own) * 1000 / count, server_ms))
+
     for round_ in range(rounds):
         def credit(index: int, round_: int = round_) -> None:
             points.credit_points_for_order(owners[index % len(owners)], f"bench-{round_}-{index}", points=10)
 
-        raw_rates.append(per_second(credits, raw_insert))
-        credit_rates.append(per_second(credits, credit))
-        replay_rates.append(per_second(credits // 4, credit))
-    return statistics.median(credit_rates), statistics.median(raw_rates), statistics.median(replay_rates)
+        timed("raw", credits, raw_insert)
+        timed("credit", credits, credit)
+        timed("replay", credits // 4, credit)
+    medians = {name: statistics.median(values) for name, values in rates.items()}
+    means = {
+        name: (statistics.fmean(own for own, _ in values),
+               None if any(server is None for _, server in values)
+               else statistics.fmean(server for _, server in values if server is not None))
+        for name, values in cpu.items()
+    }
+    return medians, means
 
 
 BULK_SQL = """
@@ -201,11 +241,15 @@ def run(args: argparse.Namespace) -> None:
     print(f"PostgreSQL {version} (synchronous_commit={sync}), database {connection.settings_dict['NAME']}")
     users = [get_user_model().objects.create_user(username=f"bench{index}").pk for index in range(100)]
 
-    credit_rate, raw_rate, replay_rate = measure_credit_rate(users, credits=args.credits, rounds=args.rounds)
-    print(f"idempotent credits:      {credit_rate:8.0f} /s  (median of {args.rounds} rounds of {args.credits})")
-    print(f"raw INSERT+COMMIT:       {raw_rate:8.0f} /s")
-    print(f"ratio credits/raw:       {credit_rate / raw_rate:8.0%}   (target >= 50%)")
-    print(f"replayed credits (same key, nothing written): {replay_rate:.0f} /s")
+    rates, cpu = measure_credit_rate(users, credits=args.credits, rounds=args.rounds)
+    print(f"idempotent credits:      {rates['credit']:8.0f} /s  (median of {args.rounds} rounds of {args.credits})")
+    print(f"raw INSERT+COMMIT:       {rates['raw']:8.0f} /s")
+    print(f"ratio credits/raw:       {rates['credit'] / rates['raw']:8.0%}   (target >= 50%)")
+    print(f"replayed credits (same key, nothing written): {rates['replay']:.0f} /s")
+    for name, label in (("credit", "a credit"), ("raw", "a raw insert"), ("replay", "a replay")):
+        own, server = cpu[name]
+        server_text = "n/a (server not on this machine)" if server is None else f"{server:.3f} ms"
+        print(f"CPU per {label + ':':14s} benchmark process {own:.3f} ms, PostgreSQL backend {server_text}")
 
     for target in (10_000, args.big):
         started = time.perf_counter()
