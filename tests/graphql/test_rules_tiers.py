@@ -157,3 +157,17 @@ def test_a_tier_customers_hold_cannot_be_deleted(callers: Callers, customer: Any
     assert [(e["field"], e["code"]) for e in result["errors"]] == [(None, "RULE_IN_USE")]
     assert "deactivate it instead" in result["errors"][0]["message"]
     assert rules_snapshot() == before
+
+
+def test_decimals_come_as_text_or_numbers_and_text_that_is_no_number_is_named(callers: Callers):
+    as_number = payload(callers.manager, CREATE, {"input": {**GOLD, "threshold": 1000, "multiplier": 1.25}},
+                        "loyaltyTierCreate")
+    before = rules_snapshot()
+    not_a_number = payload(callers.manager, UPDATE, {
+        "id": as_number["tier"]["id"], "input": {"threshold": "1,000", "multiplier": "NaN"}}, "loyaltyTierUpdate")
+
+    assert (as_number["tier"]["threshold"], as_number["tier"]["multiplier"]) == ("1000.000", "1.2500")
+    assert [(e["field"], e["message"]) for e in not_a_number["errors"]] == [
+        ("threshold", "threshold: must be a number, got '1,000'"), ("multiplier", "multiplier: must be a finite number"),
+    ]
+    assert rules_snapshot() == before

@@ -8,7 +8,7 @@ ours as ``LoyaltyTier``, ``LoyaltyCompany``, ``LoyaltyPriceList``...
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -47,28 +47,31 @@ AUDIENCE_TYPES = {
 
 
 class LoyaltyDecimal(graphene.Scalar):
-    """A decimal number, sent as a JSON string (`"9.50"`, exact) or number; never rounded on the way in."""
+    """A decimal number, sent as a JSON string (`"9.50"`, exact) or number; never rounded on the way in.
+
+    Text is passed on as sent, so that a mutation reports a value that is not a number in its
+    payload, with the field named and beside the request's other problems.
+    """
 
     @staticmethod
     def serialize(value: Any) -> str:
         return str(value)
 
     @classmethod
-    def parse_literal(cls, node: Any) -> Decimal | None:
+    def parse_literal(cls, node: Any) -> str | None:
         if isinstance(node, (ast.StringValue, ast.IntValue, ast.FloatValue)):
-            return cls.parse_value(node.value)
+            return str(node.value)  # the literal's own digits
         return None
 
     @staticmethod
-    def parse_value(value: Any) -> Decimal | None:
+    def parse_value(value: Any) -> str | Decimal | None:
         # None makes graphql-core refuse the value as not of this type; bool is an int in Python.
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
+        # A JSON number reads as its shortest text (0.1, not 0.1000000000000000055...).
+        return Decimal(str(value))
 
 
 def _global_id(type_name: str, pk: int | None) -> str | None:
