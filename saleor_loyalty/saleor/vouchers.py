@@ -1,4 +1,6 @@
-"""The plugin's own vouchers: single-use, fixed-amount, one channel, attached to one checkout.
+"""The plugin's own vouchers: fixed-amount, attached to one checkout. A points or next-purchase
+code is single-use; a referral code (the referee's first-order discount) is one voucher per
+referral code, usable once per customer, its amount set for the checkout it is attached to.
 
 Saleor's voucher knows usage limits and single use but not "owned by customer X" nor "only a
 first order": ``orders.check_checkout_before_order`` checks those in
@@ -17,8 +19,12 @@ def is_loyalty_voucher(voucher: Any) -> bool:
     return voucher is not None and VOUCHER_METADATA_KEY in (voucher.metadata or {})
 
 
-def create_voucher(code: str, *, amount: Decimal, currency: str, channel: Any, name: str) -> tuple[Any, Any]:
-    """A single-use fixed voucher for ``amount`` in ``channel`` (or the existing one for ``code``)."""
+def create_voucher(
+    code: str, *, amount: Decimal, currency: str, channel: Any, name: str, once_per_customer: bool = False
+) -> tuple[Any, Any]:
+    """A fixed voucher for ``amount`` in ``channel`` (or the existing one for ``code``): single
+    use, or with ``once_per_customer`` usable once by each customer (a referral code, shared by
+    the referrer's referees)."""
     from saleor.discount import DiscountValueType, VoucherType
     from saleor.discount.models import Voucher, VoucherChannelListing, VoucherCode
 
@@ -33,7 +39,8 @@ def create_voucher(code: str, *, amount: Decimal, currency: str, channel: Any, n
         return voucher, existing
     voucher = Voucher.objects.create(
         name=name, type=VoucherType.ENTIRE_ORDER, discount_value_type=DiscountValueType.FIXED,
-        usage_limit=1, single_use=True, metadata={VOUCHER_METADATA_KEY: code},
+        usage_limit=None if once_per_customer else 1, single_use=not once_per_customer,
+        apply_once_per_customer=once_per_customer, metadata={VOUCHER_METADATA_KEY: code},
     )
     voucher_code = VoucherCode.objects.create(voucher=voucher, code=code)
     VoucherChannelListing.objects.create(voucher=voucher, channel=channel, discount_value=amount, currency=currency)
@@ -47,8 +54,14 @@ def attach_voucher(token: str, *, code: str, amount: Decimal, currency: str, nam
 
     from .checkout import load_checkout
 
+    from ..services.referrals import is_referral_code
+
     checkout = Checkout.objects.select_related("channel").get(token=token)
-    voucher, voucher_code = create_voucher(code, amount=amount, currency=currency, channel=checkout.channel, name=name)
+    shared = is_referral_code(code)
+    voucher, voucher_code = create_voucher(
+        code, amount=amount, currency=currency, channel=checkout.channel,
+        name="Referral discount" if shared else name, once_per_customer=shared,
+    )
     checkout_info, lines, manager = load_checkout(checkout)
     add_voucher_to_checkout(manager, checkout_info, lines, voucher, voucher_code)
     invalidate_checkout(checkout_info, lines, manager, save=True)
@@ -67,4 +80,7 @@ def detach_voucher(token: str, code: str) -> None:
         remove_voucher_from_checkout(checkout)
         checkout_info, lines, manager = load_checkout(checkout)
         invalidate_checkout(checkout_info, lines, manager, save=True)
-    VoucherCode.objects.filter(code=code, voucher__metadata__has_key=VOUCHER_METADATA_KEY).update(is_active=False)
+    from ..services.referrals import is_referral_code
+
+    if not is_referral_code(code):  # a referral code's voucher stays on for the code's other referees
+        VoucherCode.objects.filter(code=code, voucher__metadata__has_key=VOUCHER_METADATA_KEY).update(is_active=False)

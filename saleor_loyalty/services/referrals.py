@@ -19,10 +19,7 @@ from ..engine.referral import calculate_referee_discount, check_referral_use, de
 from ..engine.values import RefereeDiscount, ReferralParty, ReferrerReward
 from ..exceptions import ReferralRefused
 from ..models import (
-    CodeKind,
-    CodeStatus,
     CompanyMember,
-    DiscountCode,
     OrderRecord,
     OrderStatus,
     Referral,
@@ -146,36 +143,55 @@ def _check_referee(user_id: int, config: ProgramConfig, now: datetime) -> tuple[
     return referral, OrderCheck.ok()
 
 
+def is_referral_code(code: str) -> bool:
+    """Is ``code`` a customer's referral code (the code a referee's discount voucher carries)?"""
+    return ReferralCode.objects.filter(code=code.strip().upper()).exists()
+
+
+def _check_referee_code(user_id: int, code: str) -> tuple[Referral | None, OrderCheck]:
+    """The referee's open referral when ``code`` is the code they signed up with and they have
+    not ordered with it yet (a cancelled order gives it back)."""
+    referral = Referral.objects.filter(referee_id=user_id).first()
+    if referral is None or referral.code != code:
+        owner = ReferralCode.objects.filter(code=code).values_list("user_id", flat=True).first()
+        if owner == user_id:
+            return None, OrderCheck.refuse("self_referral", "you cannot use your own referral code")
+        return None, OrderCheck.refuse("not_owner", "this referral code was not used to refer you")
+    used = (
+        OrderRecord.objects.filter(user_id=user_id, voucher_code=code)
+        .exclude(status=OrderStatus.CANCELLED)
+        .exists()
+    )
+    if used or referral.status != ReferralStatus.REGISTERED:
+        return referral, OrderCheck.refuse("already_used", "the referral discount was already used")
+    return referral, OrderCheck.ok()
+
+
 def apply_referral_discount(
     token: str, *, user_id: int, config: ProgramConfig, now: datetime | None = None
 ) -> RefereeDiscount:
-    """Attach the referee's first-order discount to their checkout (a single-use code of theirs).
+    """Attach the referee's first-order discount to their checkout under the referrer's code.
 
+    The voucher's code is the referral code the referee signed up with: one shop voucher per
+    referral code, usable once per customer, its amount the referee's discount on this checkout.
     Refused (``ReferralRefused``) for someone else's checkout, a customer without an open
-    referral or past their first order, and a checkout below the minimum spend.
+    referral, past their first order or who used the code already, and a checkout below the
+    minimum spend. ``check_referral_discount`` checks it again before the order is placed.
     """
     now = now or timezone.now()
     checkout = fetch_checkout(token)
     if checkout.user_id != user_id:
         raise ReferralRefused("the checkout belongs to another customer", reason="not_owner", field="token")
-    _, check = _check_referee(user_id, config, now)
-    if not check.allowed:
+    referral, check = _check_referee(user_id, config, now)
+    if check.allowed and referral is not None:
+        _, check = _check_referee_code(user_id, referral.code)
+    if not check.allowed or referral is None:
         raise ReferralRefused(check.message, reason=check.reason)
     quote = quote_checkout(token, config=config, now=now)
     discount = calculate_referee_discount(quote.subtotal, get_compiled_rules(config), currency=quote.currency)
     if not discount.applies:
         raise ReferralRefused(f"the referral discount does not apply: {discount.code}", reason="not_applicable")
-    with transaction.atomic():
-        code, _ = DiscountCode.objects.select_for_update().get_or_create(
-            kind=CodeKind.REFERRAL, user_id=user_id,
-            defaults={"code": generate_code("WELCOME"), "discount_kind": "fixed", "discount_value": discount.amount,
-                      "currency": discount.currency, "created_at": now},
-        )
-        if code.status != CodeStatus.ACTIVE:
-            raise ReferralRefused("the referral discount was already used", reason="already_used")
-        code.checkout_token, code.discount_value, code.currency = token, discount.amount, discount.currency
-        code.save(update_fields=["checkout_token", "discount_value", "currency"])
-        get_shop().attach_discount(token, code=code.code, amount=discount.amount, currency=discount.currency)
+    get_shop().attach_discount(token, code=referral.code, amount=discount.amount, currency=discount.currency)
     return discount
 
 
@@ -184,21 +200,31 @@ def check_referral_discount(
 ) -> OrderCheck:
     """For ``preprocess_order_creation``: may this checkout's referral code be used?
 
-    Not our referral code -> allowed (nothing to check). Otherwise refused when it belongs to
-    another customer, was used, or the engine refuses (not the first order, self-referral).
+    Not a referral code -> allowed (nothing to check). Otherwise refused for a guest, a customer
+    the code did not refer (the referrer's own code: ``self_referral``), a code used already,
+    what the engine refuses (not the first order, self-referral by email or company), and a
+    discount above what this checkout earns (the voucher is shared by the code's referees, so
+    its amount may have been set for another checkout: apply it again).
     """
     now = now or timezone.now()
     checkout = fetch_checkout(token)
-    if not checkout.voucher_code:
+    code = (checkout.voucher_code or "").strip().upper()
+    if not code or not is_referral_code(code):
         return OrderCheck.ok()
-    code = DiscountCode.objects.filter(code=checkout.voucher_code, kind=CodeKind.REFERRAL).first()
-    if code is None:
-        return OrderCheck.ok()
-    if user_id is None or code.user_id != user_id:
-        return OrderCheck.refuse("not_owner", "this referral discount belongs to another customer")
-    if code.status != CodeStatus.ACTIVE:
-        return OrderCheck.refuse("already_used", "this referral discount was already used")
-    return _check_referee(user_id, config, now)[1]
+    if user_id is None:
+        return OrderCheck.refuse("not_owner", "sign in to use a referral code")
+    _, check = _check_referee_code(user_id, code)
+    if not check.allowed:
+        return check
+    check = _check_referee(user_id, config, now)[1]
+    if not check.allowed:
+        return check
+    quote = quote_checkout(token, config=config, now=now)
+    entitled = calculate_referee_discount(quote.subtotal, get_compiled_rules(config), currency=quote.currency)
+    if checkout.cart.order_discount > entitled.amount:
+        return OrderCheck.refuse(
+            "discount_changed", f"the referral discount is {entitled.amount} {entitled.currency}; apply it again")
+    return OrderCheck.ok()
 
 
 def reward_referrer_for_order(order_id: str, *, config: ProgramConfig, now: datetime | None = None) -> ReferrerReward:

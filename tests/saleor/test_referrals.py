@@ -11,7 +11,17 @@ from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.models import Referral
 from saleor_loyalty.services import points, referrals, rules
 
-from .storefront import amount, complete, create_checkout, get_checkout, pay, pay_and_complete, run, set_delivery
+from .storefront import (
+    add_promo_code,
+    amount,
+    complete,
+    create_checkout,
+    get_checkout,
+    pay,
+    pay_and_complete,
+    run,
+    set_delivery,
+)
 
 REGISTER = """mutation($input: AccountRegisterInput!) { accountRegister(input: $input) {
   errors { field code message } } }"""
@@ -65,7 +75,10 @@ def test_sign_up_with_a_code_is_attributed(referee, customer_user):
 
 def test_first_order_discount_and_referrer_reward(referee, referee_checkout, customer_user):
     _, client = referee
-    assert amount(get_checkout(client, referee_checkout)["totalPrice"]) == Decimal("35.00")  # 30 + 10 - 5
+    checkout = get_checkout(client, referee_checkout)
+    assert amount(checkout["totalPrice"]) == Decimal("35.00")  # 30 + 10 - 5
+    # the voucher's code is the referrer's referral code
+    assert checkout["voucherCode"] == referrals.create_referral_code(customer_user.pk).code
 
     order = pay_and_complete(client, referee_checkout)
 
@@ -106,3 +119,23 @@ def test_self_referral_is_not_attributed(loyalty_plugin, customer_user, referral
     with django_capture_on_commit_callbacks(execute=True):
         get_plugins_manager(allow_replica=False).customer_created(customer_user)
     assert not Referral.objects.exists()
+
+
+def test_referrer_typing_their_own_code_is_refused_at_the_order(
+    referee, referee_checkout, customer_user, user_api_client, product
+):
+    # given: the referral code's voucher exists (the referee's checkout has it)
+    code = referrals.create_referral_code(customer_user.pk).code
+    checkout_id = create_checkout(user_api_client, [(product.variants.first(), 3)], email=customer_user.email)
+    set_delivery(user_api_client, checkout_id)
+    assert add_promo_code(user_api_client, checkout_id, code)["errors"] == []
+
+    # when: the referrer places the order with it
+    pay(user_api_client, checkout_id)
+    result = complete(user_api_client, checkout_id)
+
+    # then: preprocess_order_creation refuses it, and the referee may still use the code
+    assert result["order"] is None
+    assert result["errors"][0]["field"] == "voucherCode"
+    _, client = referee
+    assert pay_and_complete(client, referee_checkout)["total"]["gross"]["amount"] == 35.0

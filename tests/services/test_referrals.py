@@ -10,7 +10,7 @@ import pytest
 
 from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.exceptions import ReferralRefused
-from saleor_loyalty.models import CodeKind, CodeStatus, DiscountCode, Referral, ReferralStatus
+from saleor_loyalty.models import Referral, ReferralStatus
 from saleor_loyalty.services import orders, points, referrals, rules
 
 from .fakes import FakeShop
@@ -120,10 +120,9 @@ def test_referee_discount_is_attached_and_checked_before_the_order(
     # when
     discount = referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
 
-    # then: 10 % of 84.95, half up
+    # then: 10 % of 84.95, half up, under the referrer's own referral code
     assert discount.amount == Decimal("8.50")
-    code = DiscountCode.objects.get(kind=CodeKind.REFERRAL)
-    assert shop.checkouts["tok"].voucher == (code.code, Decimal("8.50"))
+    assert shop.checkouts["tok"].voucher == (referrals.create_referral_code(referrer.pk).code, Decimal("8.50"))
     assert referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now).allowed
     # the referee placed another order meanwhile: not the first any more
     shop.add_customer(referee, orders_count=1)
@@ -203,13 +202,60 @@ def test_recording_the_order_spends_the_referral_code(
     shop: FakeShop, program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
 ):
     referee = make_referee("bob@example.com")
-    referrals.attribute_signup(referee.pk, referrals.create_referral_code(referrer.pk).code, config=config, now=now)
+    code = referrals.create_referral_code(referrer.pk).code
+    referrals.attribute_signup(referee.pk, code, config=config, now=now)
     shop.add_variant(1, "100.00")
     shop.add_checkout("tok", [(1, 1)], user=referee)
     referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
-    code = DiscountCode.objects.get(kind=CodeKind.REFERRAL)
-    orders.record_order(make_order("o1", referee, placed_at=now, goods="90", voucher_code=code.code))
-    code.refresh_from_db()
-    assert (code.status, code.order_id) == (CodeStatus.USED, "o1")
-    with pytest.raises(ReferralRefused):
+    orders.record_order(make_order("o1", referee, placed_at=now, goods="90", voucher_code=code))
+
+    check = referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+    assert (check.allowed, check.reason) == (False, "already_used")
+    with pytest.raises(ReferralRefused) as exc:
         referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+    assert exc.value.reason == "already_used"
+
+
+def test_referees_of_one_referrer_share_the_code_and_no_one_else_may_use_it(
+    shop: FakeShop, program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
+):
+    code = referrals.create_referral_code(referrer.pk).code
+    bob, eve, stranger = (make_referee(f"{name}@example.com") for name in ("bob", "eve", "zed"))
+    for referee in (bob, eve):
+        referrals.attribute_signup(referee.pk, code, config=config, now=now)
+    shop.add_variant(1, "100.00")
+    for token, user in (("bob", bob), ("eve", eve), ("zed", stranger), ("own", referrer)):
+        shop.add_checkout(token, [(1, 1)], user=user)
+
+    referrals.apply_referral_discount("bob", user_id=bob.pk, config=config, now=now)
+    referrals.apply_referral_discount("eve", user_id=eve.pk, config=config, now=now)
+    assert shop.checkouts["bob"].voucher == shop.checkouts["eve"].voucher == (code, Decimal("10.00"))
+
+    # the code typed in by a customer it did not refer, or by the referrer, is refused at the order
+    shop.checkouts["zed"].voucher = shop.checkouts["own"].voucher = (code, Decimal("10.00"))
+    zed = referrals.check_referral_discount("zed", user_id=stranger.pk, config=config, now=now)
+    own = referrals.check_referral_discount("own", user_id=referrer.pk, config=config, now=now)
+    guest = referrals.check_referral_discount("zed", user_id=None, config=config, now=now)
+    assert [(c.allowed, c.reason) for c in (zed, own, guest)] == [
+        (False, "not_owner"), (False, "self_referral"), (False, "not_owner")]
+    assert referrals.check_referral_discount("bob", user_id=bob.pk, config=config, now=now).allowed
+
+
+def test_a_discount_above_what_the_checkout_earns_is_refused(
+    shop: FakeShop, program: Any, referrer: Any, make_referee: Any, config: ProgramConfig, now: datetime
+):
+    # given: the shared voucher's amount was last set for a bigger checkout of another referee
+    referee = make_referee("bob@example.com")
+    code = referrals.create_referral_code(referrer.pk).code
+    referrals.attribute_signup(referee.pk, code, config=config, now=now)
+    shop.add_variant(1, "60.00")
+    shop.add_checkout("tok", [(1, 1)], user=referee)
+    referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+    shop.checkouts["tok"].voucher = (code, Decimal("9.00"))
+
+    check = referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+
+    # then: 10 % of 60.00 is 6.00; 9.00 is refused until the discount is applied again
+    assert (check.allowed, check.reason) == (False, "discount_changed")
+    referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+    assert referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now).allowed
