@@ -107,6 +107,14 @@ def test_at_the_top_tier_nothing_is_next(shopper: Any, ladder: Any) -> None:
     assert (account["tier"]["name"], account["nextTier"], account["tierProgress"]) == ("Gold", None, None)
 
 
+def test_staff_read_a_customers_tier_progress(shopper: Any, ladder: Any, staff_api_client: ApiClient) -> None:
+    paid_order(shopper, "750.00")
+    tiers.reevaluate_tier(shopper.pk, config=CONFIG)
+    content = get_graphql_content(staff_api_client.post_graphql(ACCOUNT_QUERY, {"customerId": gid(shopper)}))
+    account = content["data"]["loyaltyAccount"]
+    assert (account["tier"]["name"], account["nextTier"]["name"], account["tierProgress"]["missing"]) == ("Silver", "Gold", "250")
+
+
 def test_a_customer_cannot_read_anothers_tier(shopper: Any, other_customer: Any, ladder: Any) -> None:
     errors = get_graphql_errors(ApiClient(shopper).post_graphql(ACCOUNT_QUERY, {"customerId": gid(other_customer)}))
     assert error_codes(errors) == ["PermissionDenied"]
