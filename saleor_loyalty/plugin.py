@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# The services reach Saleor through the shop port. Saleor imports this module wherever the
-# plugin can run (web process, and Celery workers through discover_plugins_modules).
+# The services reach Saleor through the shop port. ``LoyaltyConfig.ready()`` registers it in
+# every Saleor process; registering again here (idempotent) covers a project that lists the
+# plugin in PLUGINS without the app's ready() having run first.
 register_saleor_shop()
 
 
