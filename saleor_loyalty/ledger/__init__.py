@@ -22,11 +22,11 @@ Design overview (docs/ledger.md has the long form, one section per invariant)
   replays its result (``created=False``); a different request under the same key raises
   ``IdempotencyKeyReused``.
 * **Locking.** Writes that check a balance lock the owner account row first (``lock_account``);
-  credits lock it with their UPDATE. System account rows are never locked nor updated (no hot
+  a credit locks it inside ``loyalty_credit()`` (migration 0007). System account rows are never locked nor updated (no hot
   row). Lots and holds change only under their owner account's lock.
 
 The caller (a service) owns the database transaction; every writer requires one, except
-``credit``, a single statement and so atomic by itself.
+``credit``, one call of ``loyalty_credit()``, a single statement and so atomic by itself.
 """
 
 from .accounts import (
