@@ -4,7 +4,7 @@
 price-list entries by variant, product and category id, price lists by audience, tiers by id
 and rank, and earn rules by kind. The result carries the rule set's ``version`` so a caller can
 keep it in memory and rebuild it when the rules change (the stamp is the caller's: a counter, a
-hash, the newest ``updated_at``...). Compiling 10,000 entries takes a few milliseconds; quoting
+hash, the newest ``updated_at``...). Compiling 10,000 entries takes about 70 ms; quoting
 against the compiled set does not depend on how many entries target other products.
 """
 
