@@ -1,5 +1,8 @@
 """Saleor objects -> engine values. Reads only what Saleor already loaded (no queries) except
 where noted, so a checkout of 30 lines costs what a checkout of 1 line costs.
+
+Who buys is not mapped here: every path builds the customer through
+``services.customers.build_customer_snapshot`` (a company member buys as the company).
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..engine.values import Cart, CartLine, CustomerSnapshot
+from ..engine.values import Cart, CartLine
 
 if TYPE_CHECKING:
     from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
@@ -69,26 +72,4 @@ def to_cart(checkout_info: CheckoutInfo, lines: Iterable[CheckoutLineInfo]) -> C
         currency=checkout.currency,
         lines=paid_lines,
         order_discount=Decimal(checkout.discount_amount or 0),
-    )
-
-
-def to_customer_snapshot(user: Any | None, *, email: str | None) -> CustomerSnapshot:
-    """Who buys, from Saleor's ``User`` alone (no loyalty state: tier, company, balance).
-
-    The services add the plugin's own state (``services.customers``); this is the fallback when
-    there is no signed-in user, and the Saleor half of the snapshot otherwise.
-    """
-    if user is None:
-        return CustomerSnapshot.anonymous(email=email)
-    joined = getattr(user, "date_joined", None)
-    return CustomerSnapshot(
-        user_id=int(user.pk),
-        email=user.email or email,
-        customer_type_id=user.customer_type_id,
-        company_id=None,
-        tier_id=None,
-        orders_count=int(user.number_of_orders or 0),
-        signed_up_on=joined.date() if joined is not None else None,
-        birthday=None,
-        available_points=None,
     )
