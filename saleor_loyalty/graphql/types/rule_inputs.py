@@ -20,6 +20,7 @@ from .rules import (
     AUDIENCE_TYPES,
     TARGET_TYPES,
     LoyaltyAudienceKindEnum,
+    LoyaltyDateTimeInput,
     LoyaltyDecimal,
     LoyaltyDiscountKindEnum,
     LoyaltyEarnRuleKindEnum,
@@ -58,8 +59,8 @@ class LoyaltyPriceListInput(graphene.InputObjectType):
     channel = graphene.String(description="A channel slug; null: every channel.")
     priority = graphene.Int(description="Names the reason on equal prices (default 0).")
     audience = graphene.Field(LoyaltyAudienceInput, description="Who the list is for (default EVERYONE).")
-    valid_from = graphene.DateTime(description=_DATES)
-    valid_until = graphene.DateTime(description=_DATES)
+    valid_from = LoyaltyDateTimeInput(description=_DATES)
+    valid_until = LoyaltyDateTimeInput(description=_DATES)
     is_active = graphene.Boolean()
 
 
@@ -94,8 +95,8 @@ class LoyaltyGiftRuleInput(graphene.InputObjectType):
     audience = graphene.Field(LoyaltyAudienceInput, description="Who gets the gift (default EVERYONE).")
     requires_gift_eligibility = graphene.Boolean()
     priority = graphene.Int()
-    valid_from = graphene.DateTime(description=_DATES)
-    valid_until = graphene.DateTime(description=_DATES)
+    valid_from = LoyaltyDateTimeInput(description=_DATES)
+    valid_until = LoyaltyDateTimeInput(description=_DATES)
     is_active = graphene.Boolean()
 
 
@@ -112,8 +113,8 @@ class LoyaltyEarnRuleInput(graphene.InputObjectType):
     tier_id = graphene.ID(description="TIER_MULTIPLIER: a `LoyaltyTier`.")
     channel = graphene.String()
     currency = graphene.String()
-    valid_from = graphene.DateTime(description=_DATES)
-    valid_until = graphene.DateTime(description=_DATES)
+    valid_from = LoyaltyDateTimeInput(description=_DATES)
+    valid_until = LoyaltyDateTimeInput(description=_DATES)
     is_active = graphene.Boolean()
 
 

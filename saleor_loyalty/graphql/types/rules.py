@@ -74,6 +74,26 @@ class LoyaltyDecimal(graphene.Scalar):
         return Decimal(str(value))
 
 
+class LoyaltyDateTimeInput(graphene.Scalar):
+    """An ISO 8601 date and time with its time zone (`"2025-01-01T00:00:00+00:00"`).
+
+    Text is passed on as sent, so that a mutation reports a malformed or zone-less value in its
+    payload, with the field named and beside the request's other problems.
+    """
+
+    @staticmethod
+    def serialize(value: Any) -> str:
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    @classmethod
+    def parse_literal(cls, node: Any) -> str | None:
+        return node.value if isinstance(node, ast.StringValue) else None
+
+    @staticmethod
+    def parse_value(value: Any) -> str | None:
+        return value if isinstance(value, str) else None
+
+
 def _global_id(type_name: str, pk: int | None) -> str | None:
     return None if pk is None else to_global_id(type_name, pk)
 
