@@ -16,6 +16,7 @@ import graphene
 from ...engine.rules import TargetKind
 from ...exceptions import InvalidInput
 from ..core.ids import from_global_id_to_int
+from ..enums import LoyaltyTierMetricEnum
 from .rules import (
     AUDIENCE_TYPES,
     TARGET_TYPES,
@@ -25,7 +26,6 @@ from .rules import (
     LoyaltyDiscountKindEnum,
     LoyaltyEarnRuleKindEnum,
     LoyaltyTargetKindEnum,
-    LoyaltyTierMetricEnum,
 )
 
 _DATES = "An aware ISO 8601 date and time; the rule applies while valid_from <= now < valid_until."

@@ -15,16 +15,16 @@ from typing import Any
 import graphene
 from graphql.language import ast
 
-from ...engine.rules import AudienceKind, DiscountKind, EarnRuleKind, TargetKind, TierMetric
+from ...engine.rules import AudienceKind, DiscountKind, EarnRuleKind, TargetKind
 from ..core.connection import CountableConnection
 from ..core.ids import to_global_id
+from ..enums import LoyaltyTierMetricEnum
 
 
 def _enum(name: str, enum: type[Enum], description: str) -> type[graphene.Enum]:
     return graphene.Enum(name, [(member.name, member.value) for member in enum], description=description)
 
 
-LoyaltyTierMetricEnum = _enum("LoyaltyRuleTierMetric", TierMetric, "What qualifies a customer for a tier.")
 LoyaltyAudienceKindEnum = _enum("LoyaltyAudienceKind", AudienceKind, "Who a price list or gift rule is for.")
 LoyaltyTargetKindEnum = _enum(
     "LoyaltyTargetKind", TargetKind, "What a price-list entry or earn rule points at; ALL is every line."
