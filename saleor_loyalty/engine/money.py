@@ -6,6 +6,8 @@ precision and rounds once, here, by the currency's own exponent (ROUND_HALF_UP).
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -85,14 +87,22 @@ def prorate(total: Decimal, weights: Sequence[Decimal], currency: str) -> tuple[
     if not weights or weight_sum <= 0 or total == 0:
         return tuple(ZERO.quantize(unit) for _ in weights)
     total_units = int(total / unit)
-    as_decimal = Decimal(total_units)  # once, not once per weight
-    raw = [as_decimal * weight / weight_sum for weight in weights]
-    floors = [int(value) for value in raw]  # int() truncates toward zero; weights are >= 0
+    # Exact integers: each weight as a numerator over one common denominator, so remainders are
+    # compared exactly (28-digit Decimal division could break a true tie the wrong way).
+    ratios = [weight.as_integer_ratio() for weight in weights]
+    denominator = math.lcm(*(d for _, d in ratios))
+    numerators = [n * (denominator // d) for n, d in ratios]
+    numerator_sum = sum(numerators)
+    floors = []
+    remainders = []
+    for numerator in numerators:
+        floor, remainder = divmod(total_units * numerator, numerator_sum)
+        floors.append(floor)
+        remainders.append(remainder)
     left_over = total_units - sum(floors)
     if left_over:
-        remainders = [value - floor for value, floor in zip(raw, floors)]
         # Largest remainder first; the sort is stable even reversed, so a tie keeps index order.
-        for index in sorted(range(len(raw)), key=remainders.__getitem__, reverse=True)[:left_over]:
+        for index in sorted(range(len(floors)), key=remainders.__getitem__, reverse=True)[:left_over]:
             floors[index] += 1
     # Decimal(units) * unit already has the unit's exponent: no quantize needed.
     return tuple([Decimal(units) * unit for units in floors])

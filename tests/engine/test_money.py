@@ -1,4 +1,6 @@
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -53,6 +55,10 @@ def test_bad_currency_codes_are_refused(code):
         ("5", [], "EUR", []),
         # The larger remainder takes the leftover unit even when it is not first.
         ("1.00", ["1", "2"], "EUR", ["0.33", "0.67"]),
+        # A true tie (21/54 and 75/54 leave the same remainder) goes to the earlier share, even
+        # where 28-digit decimal division would round the two remainders apart.
+        ("0.03", ["7", "25", "22"], "EUR", ["0.01", "0.01", "0.01"]),
+        ("0.02", ["0.1", "0.10", "1E-1"], "EUR", ["0.01", "0.01", "0.00"]),
     ],
 )
 def test_prorate_splits_exactly(total, weights, currency, expected):
@@ -79,3 +85,26 @@ def test_prorate_shares_always_sum_to_the_total(total, weights):
     for share, weight in zip(shares, weights, strict=True):
         if weight_sum:
             assert share <= total * weight / weight_sum + Decimal("0.01")
+
+
+def _reference_prorate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Largest remainder with exact fractions, earlier index first on a tie: the documented rule."""
+    units = int(total * 100)
+    weight_sum = sum(Fraction(w) for w in weights)
+    raw = [units * Fraction(w) / weight_sum for w in weights]
+    floors = [math.floor(r) for r in raw]
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - floors[i]), i))
+    for i in order[: units - sum(floors)]:
+        floors[i] += 1
+    return [Decimal(f) / 100 for f in floors]
+
+
+@given(
+    total=st.decimals(min_value=0, max_value=10**4, places=2),
+    weights=st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=8),
+)
+def test_prorate_matches_an_exact_reference(total, weights):
+    weights = [Decimal(w) for w in weights]
+    if sum(weights) == 0:
+        return
+    assert list(prorate(total, weights, "EUR")) == _reference_prorate(total, weights)
