@@ -89,3 +89,11 @@ LoyaltyReferralErrorCode = error_code_enum(
     ["REFERRALS_OFF", "SHOP_NOT_CONFIGURED", "REFERRAL_REFUSED"],
     description="Error codes of the customer's referral mutations.",
 )
+
+# Refusals of the next-purchase service, by ``Refused.reason`` (upper-cased).
+LoyaltyNextPurchaseErrorCode = error_code_enum(
+    "LoyaltyNextPurchaseErrorCode",
+    ["CHECKOUT_NOT_FOUND", "NOT_FOUND", "NOT_OWNER", "ALREADY_USED", "EXPIRED", "CURRENCY", "EMPTY_CHECKOUT",
+     "SHOP_NOT_CONFIGURED"],
+    description="Error codes of loyaltyNextPurchaseDiscountApply.",
+)

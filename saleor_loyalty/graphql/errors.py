@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from .core.types import Error
-from .enums import LoyaltyPointsErrorCode, LoyaltyRedemptionErrorCode, LoyaltyReferralErrorCode
+from .enums import (
+    LoyaltyNextPurchaseErrorCode,
+    LoyaltyPointsErrorCode,
+    LoyaltyRedemptionErrorCode,
+    LoyaltyReferralErrorCode,
+)
 
 
 class LoyaltyPointsError(Error):
@@ -16,3 +21,7 @@ class LoyaltyRedemptionError(Error):
 
 class LoyaltyReferralError(Error):
     code = LoyaltyReferralErrorCode(required=True, description="The error code.")
+
+
+class LoyaltyNextPurchaseError(Error):
+    code = LoyaltyNextPurchaseErrorCode(required=True, description="The error code.")

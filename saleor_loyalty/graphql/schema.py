@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import graphene
 
 from .companies import COMPANY_MUTATIONS, COMPANY_QUERIES
+from .mutations.next_purchase_discount_apply import LoyaltyNextPurchaseDiscountApply
 from .mutations.nps_submit import LoyaltyNpsSubmit
 from .mutations.points_adjust import LoyaltyPointsAdjust
 from .mutations.redeem_points import LoyaltyRedeemPoints
@@ -21,6 +22,7 @@ from .mutations.redemption_cancel import LoyaltyRedemptionCancel
 from .mutations.referral_code_create import LoyaltyReferralCodeCreate
 from .queries.accounts import AccountQueries
 from .queries.metrics import MetricsQueries
+from .queries.next_purchase import NextPurchaseQueries
 from .queries.program import ProgramQueries
 from .queries.quote import QuoteQueries
 from .queries.referral import ReferralQueries
@@ -35,6 +37,7 @@ QUERIES: tuple[type[graphene.ObjectType], ...] = (
     TierPriceQueries,
     QuoteQueries,
     ReferralQueries,
+    NextPurchaseQueries,
     MetricsQueries,
     *RULE_QUERIES,
     *COMPANY_QUERIES,
@@ -47,6 +50,7 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyRedeemPoints": LoyaltyRedeemPoints,
     "loyaltyRedemptionCancel": LoyaltyRedemptionCancel,
     "loyaltyReferralCodeCreate": LoyaltyReferralCodeCreate,
+    "loyaltyNextPurchaseDiscountApply": LoyaltyNextPurchaseDiscountApply,
     **RULE_MUTATIONS,
     **COMPANY_MUTATIONS,
 }
