@@ -91,7 +91,12 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     (
         "lifetime earned",
         """
-        WITH credited AS (SELECT account_id, sum(points) AS points FROM loyalty_point_lot GROUP BY account_id),
+        WITH credited AS (
+            -- Redeemed points given back (a 'reverse' transaction's lot) were earned once already.
+            SELECT l.account_id, sum(l.points) AS points
+            FROM loyalty_point_lot l JOIN loyalty_ledger_transaction t ON t.id = l.transaction_id
+            WHERE t.kind <> 'reverse' GROUP BY l.account_id
+        ),
         reversed AS (
             SELECT l.account_id, sum(e.points) AS points
             FROM loyalty_ledger_transaction t
