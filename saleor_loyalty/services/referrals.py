@@ -28,7 +28,7 @@ from ..models import (
     SystemCode,
 )
 from ..shop import get_shop
-from . import points, reversals
+from . import points
 from .codes import OrderCheck, generate_code
 from .customers import award_signup_bonus, build_customer_snapshot, fetch_customer
 from .quotes import fetch_checkout, quote_checkout
@@ -288,7 +288,7 @@ def reverse_referral_reward(order_id: str, *, now: datetime | None = None) -> in
         )
         if referral is None:
             return 0
-        posted = reversals.reverse_bonus(
+        posted = points.reverse_bonus(
             f"referral:{referral.pk}:reward", reason=f"order {order_id} cancelled", now=now
         )
         referral.status, referral.reversed_at = ReferralStatus.REVERSED, now
