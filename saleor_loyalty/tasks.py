@@ -6,7 +6,8 @@ Each job runs batches of ``batch_size`` until nothing is due, a batch makes no p
 ``max_batches`` ran (the next periodic run carries on). Safe to run twice or concurrently:
 accounts locked by someone else are skipped (SKIP LOCKED), what is due is re-read under the
 account lock, and every write has an idempotency key. Only transient database errors
-(``OperationalError``: deadlock, serialization failure, lost connection) are retried, with
+(``OperationalError``: deadlock, serialization failure, lost connection; ``InterfaceError``: a
+connection already closed) are retried, with
 exponential backoff and a cap; anything else is a bug and fails loudly.
 """
 
@@ -26,8 +27,11 @@ from .services.points import BatchResult
 
 logger = logging.getLogger(__name__)
 
+# A lost connection (InterfaceError: "connection already closed") is as transient as a deadlock.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+
 RETRY_POLICY = {
-    "autoretry_for": (OperationalError,),
+    "autoretry_for": TRANSIENT_DB_ERRORS,
     "retry_backoff": 5,  # seconds, doubled on each retry
     "retry_backoff_max": 300,
     "retry_jitter": True,
@@ -102,9 +106,6 @@ def evaluate_company_tier_task(company_id: int) -> int | None:
 
 # --- orders and customers (scheduled by the Saleor adapter after its transaction commits) ---
 
-# A lost connection (InterfaceError: "connection already closed") is as transient as a deadlock.
-TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
-ORDER_RETRY_POLICY = {**RETRY_POLICY, "autoretry_for": TRANSIENT_DB_ERRORS}
 
 ConfigItems = Sequence[Mapping[str, Any]] | Mapping[str, Any] | None
 
@@ -134,7 +135,7 @@ def _refresh_customer(user_id: int, config: ProgramConfig) -> int | None:
     return decision.tier_id
 
 
-@shared_task(**ORDER_RETRY_POLICY)
+@shared_task(**RETRY_POLICY)
 def credit_order_task(order_id: str, config: ConfigItems = None) -> int:
     """Credit a recorded order's points, then re-evaluate its customer's tier (and refresh what is
     mirrored for them) and its company's tier; returns the points the order earned.
@@ -155,7 +156,7 @@ def credit_order_task(order_id: str, config: ConfigItems = None) -> int:
     return result.points
 
 
-@shared_task(**ORDER_RETRY_POLICY)
+@shared_task(**RETRY_POLICY)
 def refresh_customer_task(user_id: int, config: ConfigItems = None) -> int | None:
     """Re-evaluate the customer's tier and refresh what is mirrored for them (Saleor's user
     metadata, inside Saleor); returns the tier they hold now (None: none)."""

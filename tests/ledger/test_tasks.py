@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
-from django.db import OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from saleor_loyalty import tasks
@@ -63,9 +63,13 @@ def test_tasks_loop_over_batches_up_to_a_cap(create_user: Callable[..., Any]) ->
     assert tasks.mature_pending_points_task.delay(batch_size=1, max_batches=2).get() == 1
 
 
-def test_transient_database_errors_are_retried(db: None) -> None:
+@pytest.mark.parametrize(
+    "error",
+    [OperationalError("server closed the connection unexpectedly"), InterfaceError("connection already closed")],
+)
+def test_transient_database_errors_are_retried(db: None, error: Exception) -> None:
     # given: the first run loses its connection
-    calls = [OperationalError("server closed the connection unexpectedly"), BatchResult(3, 0, False)]
+    calls = [error, BatchResult(3, 0, False)]
     with mock.patch.object(points, "mature_due_points", side_effect=calls) as job:
         # when: throw=False lets the eager run go through Celery's retry path (settings propagate)
         result = tasks.mature_pending_points_task.apply(throw=False)
@@ -85,7 +89,7 @@ def test_other_errors_are_not_retried(db: None) -> None:
 
 def test_retry_policy_has_backoff_and_a_cap() -> None:
     task = tasks.release_stale_holds_task
-    assert task.autoretry_for == (OperationalError,)
+    assert task.autoretry_for == (OperationalError, InterfaceError)
     assert (task.retry_backoff, task.retry_backoff_max, task.max_retries) == (5, 300, 5)
 
 
