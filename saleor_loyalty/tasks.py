@@ -13,10 +13,12 @@ exponential backoff and a cap; anything else is a bug and fails loudly.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib.util
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -39,6 +41,31 @@ RETRY_POLICY = {
 }
 
 
+_R = TypeVar("_R")
+
+
+def _writer_allowed() -> contextlib.AbstractContextManager[Any]:
+    """Inside Saleor, ``allow_writer()``: Saleor's task class refuses (its tests) or logs
+    (production) queries to the writer database outside it, and every job here writes. A no-op
+    without Saleor."""
+    if importlib.util.find_spec("saleor") is None:
+        return contextlib.nullcontext()
+    from saleor.core.db.connection import allow_writer
+
+    return allow_writer()  # type: ignore[no-any-return]
+
+
+def loyalty_task(func: Callable[..., _R]) -> Any:
+    """A Celery task (``shared_task``, transient errors retried) whose body may use the writer database."""
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> _R:
+        with _writer_allowed():
+            return func(*args, **kwargs)
+
+    return shared_task(**RETRY_POLICY)(run)
+
+
 def _run_batches(name: str, job: Callable[..., BatchResult], *, batch_size: int, max_batches: int) -> int:
     processed = 0
     for _ in range(max_batches):
@@ -54,20 +81,20 @@ def _run_batches(name: str, job: Callable[..., BatchResult], *, batch_size: int,
     return processed
 
 
-@shared_task(**RETRY_POLICY)
+@loyalty_task
 def mature_pending_points_task(batch_size: int = 500, max_batches: int = 20) -> int:
     """Make pending points available once their return window is over; returns lots matured."""
     return _run_batches("mature_pending_points", points.mature_due_points, batch_size=batch_size,
                         max_batches=max_batches)
 
 
-@shared_task(**RETRY_POLICY)
+@loyalty_task
 def expire_points_task(batch_size: int = 500, max_batches: int = 20) -> int:
     """Write off what is left of lots past their expiry; returns lots expired."""
     return _run_batches("expire_points", points.expire_due_points, batch_size=batch_size, max_batches=max_batches)
 
 
-@shared_task(**RETRY_POLICY)
+@loyalty_task
 def release_stale_holds_task(batch_size: int = 500, max_batches: int = 20) -> int:
     """Release holds whose checkout did not become an order in time; returns holds released."""
     return _run_batches("release_stale_holds", points.release_stale_holds, batch_size=batch_size,
@@ -77,7 +104,7 @@ def release_stale_holds_task(batch_size: int = 500, max_batches: int = 20) -> in
 # --- B2B: company tiers and volume rebates (docs/b2b.md) ------------------------------------
 
 
-@shared_task(**RETRY_POLICY)
+@loyalty_task
 def close_rebate_periods_task() -> int:
     """Close every rebate period that is over, for all companies at once, and pay what is still
     pending; returns the periods closed. Running it twice closes and pays nothing twice."""
@@ -88,7 +115,7 @@ def close_rebate_periods_task() -> int:
     return len(results)
 
 
-@shared_task(**RETRY_POLICY)
+@loyalty_task
 def evaluate_company_tiers_task() -> int:
     """Re-evaluate every active company's tier (grace periods end without any order); returns
     how many companies changed tier."""
@@ -97,7 +124,7 @@ def evaluate_company_tiers_task() -> int:
     return len(changed)
 
 
-@shared_task(**RETRY_POLICY)
+@loyalty_task
 def evaluate_company_tier_task(company_id: int) -> int | None:
     """Re-evaluate one company's tier after one of its orders was paid, refunded or cancelled;
     returns the tier it holds now (None: none)."""
@@ -135,7 +162,7 @@ def _refresh_customer(user_id: int, config: ProgramConfig) -> int | None:
     return decision.tier_id
 
 
-@shared_task(**RETRY_POLICY)
+@loyalty_task
 def credit_order_task(order_id: str, config: ConfigItems = None) -> int:
     """Credit a recorded order's points, then re-evaluate its customer's tier (and refresh what is
     mirrored for them) and its company's tier; returns the points the order earned.
@@ -156,7 +183,7 @@ def credit_order_task(order_id: str, config: ConfigItems = None) -> int:
     return result.points
 
 
-@shared_task(**RETRY_POLICY)
+@loyalty_task
 def refresh_customer_task(user_id: int, config: ConfigItems = None) -> int | None:
     """Re-evaluate the customer's tier and refresh what is mirrored for them (Saleor's user
     metadata, inside Saleor); returns the tier they hold now (None: none)."""

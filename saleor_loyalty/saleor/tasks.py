@@ -22,15 +22,11 @@ def _delay_on_commit(task: Any, *args: Any) -> None:
 
 
 def _delayer(task: Any, args: tuple[Any, ...]) -> Callable[[], None]:
+    # Saleor's task class (RestrictWriterDBTask) refuses writer-DB queries outside
+    # ``allow_writer`` (its tests; production logs them): each task body opens it itself
+    # (``saleor_loyalty.tasks.loyalty_task``), in a worker and in an eager run alike.
     def delay() -> None:
-        from saleor.core.db.connection import allow_writer
-
-        # Saleor's task class (RestrictWriterDBTask) refuses writer-DB queries not inside
-        # ``allow_writer`` (in its tests; in production it logs them). Our tasks write the
-        # ledger, so an eager run (no broker, tests) is allowed here; a worker's run logs until
-        # ``saleor_loyalty.tasks`` opens ``allow_writer`` itself.
-        with allow_writer():
-            task.delay(*args)
+        task.delay(*args)
 
     return delay
 
