@@ -85,6 +85,11 @@ class Shop(Protocol):
         """Remove ``code`` from the checkout if it is attached; no error when it is not."""
         ...
 
+    # Optional, not part of the protocol check: ``fetch_variant_ids_by_sku(skus) -> {sku: variant_id}``,
+    # the variants of the SKUs the catalogue knows (unknown SKUs left out). The price-list CSV
+    # import names variants by SKU through it; a shop without it gets a clear refusal that names
+    # the other way (``target_kind`` and ``target_id`` columns). Saleor's and the demo's shops have it.
+
 
 _lock = threading.Lock()
 _shop: Shop | None = None

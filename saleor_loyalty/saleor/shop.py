@@ -75,6 +75,13 @@ class SaleorShop:
             )
         return views
 
+    def fetch_variant_ids_by_sku(self, skus: Collection[str]) -> dict[str, int]:
+        """SKU -> variant id for the SKUs Saleor knows (one query; unknown SKUs are left out)."""
+        from saleor.product.models import ProductVariant
+
+        rows = ProductVariant.objects.filter(sku__in=list(skus)).values_list("sku", "pk")
+        return {sku: pk for sku, pk in rows}
+
     def fetch_customer(self, user_id: int) -> CustomerView | None:
         from saleor.account.models import User
 
