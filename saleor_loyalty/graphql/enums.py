@@ -86,7 +86,24 @@ LoyaltyRedemptionErrorCode = error_code_enum(
 
 LoyaltyReferralErrorCode = error_code_enum(
     "LoyaltyReferralErrorCode",
-    ["REFERRALS_OFF", "SHOP_NOT_CONFIGURED", "REFERRAL_REFUSED"],
+    [
+        "REFERRALS_OFF",
+        "SHOP_NOT_CONFIGURED",
+        "REFERRAL_REFUSED",
+        # loyaltyReferralDiscountApply's refusals, by the service's reason
+        "CHECKOUT_NOT_FOUND",
+        "NO_REFERRAL",
+        "NOT_OWNER",
+        "SELF_REFERRAL",
+        "ALREADY_USED",
+        "NOT_APPLICABLE",
+        "PROGRAM_OFF",
+        "SAME_USER",
+        "SAME_EMAIL",
+        "SAME_NORMALIZED_EMAIL",
+        "SAME_COMPANY",
+        "NOT_FIRST_ORDER",
+    ],
     description="Error codes of the customer's referral mutations.",
 )
 

@@ -20,6 +20,7 @@ from .mutations.points_adjust import LoyaltyPointsAdjust
 from .mutations.redeem_points import LoyaltyRedeemPoints
 from .mutations.redemption_cancel import LoyaltyRedemptionCancel
 from .mutations.referral_code_create import LoyaltyReferralCodeCreate
+from .mutations.referral_discount_apply import LoyaltyReferralDiscountApply
 from .queries.accounts import AccountQueries
 from .queries.metrics import MetricsQueries
 from .queries.next_purchase import NextPurchaseQueries
@@ -50,6 +51,7 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyRedeemPoints": LoyaltyRedeemPoints,
     "loyaltyRedemptionCancel": LoyaltyRedemptionCancel,
     "loyaltyReferralCodeCreate": LoyaltyReferralCodeCreate,
+    "loyaltyReferralDiscountApply": LoyaltyReferralDiscountApply,
     "loyaltyNextPurchaseDiscountApply": LoyaltyNextPurchaseDiscountApply,
     **RULE_MUTATIONS,
     **COMPANY_MUTATIONS,

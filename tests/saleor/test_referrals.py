@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
-import graphene
 import pytest
+from django.test import Client
 
-from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.models import Referral
 from saleor_loyalty.services import points, referrals, rules
 
@@ -26,6 +26,9 @@ from .storefront import (
 REGISTER = """mutation($input: AccountRegisterInput!) { accountRegister(input: $input) {
   errors { field code message } } }"""
 CANCEL = """mutation($id: ID!) { orderCancel(id: $id) { errors { field code message } } }"""
+LOYALTY_URL = "/plugins/global/saleor.loyalty/graphql/"
+APPLY_DISCOUNT = """mutation($checkoutId: ID!) { loyaltyReferralDiscountApply(checkoutId: $checkoutId) {
+  discount { code amount currency } errors { field code message } } }"""
 
 
 def balance(user):
@@ -62,8 +65,15 @@ def referee_checkout(referee, product, shipping_method):
     user, client = referee
     checkout_id = create_checkout(client, [(product.variants.first(), 3)], email=user.email)
     set_delivery(client, checkout_id)
-    token = graphene.Node.from_global_id(checkout_id)[1]
-    referrals.apply_referral_discount(token, user_id=user.pk, config=ProgramConfig())
+    # The storefront asks the loyalty API for the discount, with the referee's Saleor token.
+    from saleor.core.jwt import create_access_token
+
+    body = {"query": APPLY_DISCOUNT, "variables": {"checkoutId": checkout_id}}
+    response = Client().post(LOYALTY_URL, json.dumps(body), content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Bearer {create_access_token(user)}")
+    assert response.status_code == 200, response.content
+    payload = response.json()["data"]["loyaltyReferralDiscountApply"]
+    assert payload["errors"] == [] and payload["discount"]["amount"] == "5.00", payload
     return checkout_id
 
 

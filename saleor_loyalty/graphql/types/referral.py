@@ -34,3 +34,13 @@ class LoyaltyReferral(graphene.ObjectType):
     @staticmethod
     def resolve_rewarded_count(root: ReferralSummary, _info: Any) -> int:
         return root.rewarded
+
+
+class LoyaltyReferralDiscount(graphene.ObjectType):
+    checkout_id = graphene.ID(required=True, description="`Checkout:<token>`.")
+    code = graphene.String(required=True, description="The referral code the referee signed up with, now the checkout's voucher.")
+    amount = graphene.Decimal(required=True, description="The discount on this checkout's goods, in `currency`.")
+    currency = graphene.String(required=True)
+
+    class Meta:
+        description = "The referee's first-order discount, attached to their checkout."
