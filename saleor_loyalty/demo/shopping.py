@@ -61,6 +61,9 @@ REFERRAL_CODE_CREATE = """mutation {
   loyaltyReferralCodeCreate { referral { code link } errors { field code message } }
 }"""
 REFERRAL = "{ loyaltyReferral { code referredCount rewardedCount rewardPoints } }"
+REFERRAL_DISCOUNT_APPLY = """mutation ($checkoutId: ID!) {
+  loyaltyReferralDiscountApply(checkoutId: $checkoutId) { discount { code amount } errors { field code message } }
+}"""
 ACCOUNTS = """query ($first: Int) {
   loyaltyAccounts(first: $first) {
     totalCount
@@ -216,13 +219,20 @@ def wes_quotes_a_large_cart(client: DemoClient, cast: Cast, out: Out) -> None:
 
 
 def alice_refers_carol(client: DemoClient, cast: Cast, out: Out) -> None:
-    out.step("Alice refers Carol: a code, Carol signs up with it and orders, Alice's reward lands")
+    out.step("Alice refers Carol: a code, Carol signs up with it, her first order is cheaper, Alice's reward lands")
     created = client.data(REFERRAL_CODE_CREATE, token=cast.alice.token)["loyaltyReferralCodeCreate"]["referral"]
     out.line(f"loyaltyReferralCodeCreate: code {created['code']}, link {created['link']}")
     signed_up = events.customer_signed_up(cast.shop, cast.carol.user.pk, cast.carol.user.email,
                                           referral_code=created["code"])
     out.line(f"shop: Carol signs up with the code: {signed_up}")
     token = cast.shop.create_checkout(cast.carol.user.pk, {"COF-FLT-1KG": 2})
+    applied = client.data(REFERRAL_DISCOUNT_APPLY, {"checkoutId": to_global_id("Checkout", token)},
+                          token=cast.carol.token)["loyaltyReferralDiscountApply"]
+    for error in applied["errors"]:
+        out.line(f"Carol's first-order discount: {error['code']}: {error['message']}")
+    if applied["discount"]:
+        out.line(f"loyaltyReferralDiscountApply: Carol's first order takes {money(applied['discount']['amount'])} off "
+                 f"under code {applied['discount']['code']}")
     _order_and_pay(cast, token, out)
     referral = client.data(REFERRAL, token=cast.alice.token)["loyaltyReferral"]
     out.line(f"Alice's referrals: {referral['referredCount']} referred, {referral['rewardedCount']} rewarded, "

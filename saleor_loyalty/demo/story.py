@@ -30,10 +30,7 @@ from .shopping import (
 __all__ = ["NOT_WIRED_YET", "STEPS", "Cast", "Out", "Person", "Step", "play", "seed_cast"]
 
 # What the story does not show yet, and why.
-NOT_WIRED_YET: tuple[str, ...] = (
-    "the referee's first-order discount (services.referrals.apply_referral_discount has no GraphQL "
-    "operation or plugin hook that calls it yet, so Carol pays full price)",
-)
+NOT_WIRED_YET: tuple[str, ...] = ()
 
 
 VIEWER = "{ loyaltyViewer { customerId isStaff permissions } }"

@@ -97,3 +97,49 @@ def test_signing_up_with_an_unknown_code_still_gives_the_bonus(shop: DemoShop, c
     said = events.customer_signed_up(shop, customer.pk, "c@example.com", referral_code="NOPE")
     assert said.startswith("referral code NOPE refused (unknown_code); ")
     assert shop.fetch_customer(customer.pk) is not None
+
+
+@pytest.fixture
+def referral_program() -> Any:
+    from saleor_loyalty.services import rules
+
+    return rules.create_referral_program(
+        {"discount_kind": "fixed", "discount_value": "10", "referrer_points": 200, "currency": "USD",
+         "referee_min_spend": "30", "qualifying_min_amount": "30"}
+    )
+
+
+def test_the_referees_first_order_discount_is_paid_once(
+    shop: DemoShop, customer: Any, other_customer: Any, referral_program: Any
+) -> None:
+    from saleor_loyalty.services import referrals
+
+    events.customer_signed_up(shop, customer.pk, "ann@example.com")
+    code = referrals.create_referral_code(customer.pk).code
+    events.customer_signed_up(shop, other_customer.pk, "bob@example.com", referral_code=code)
+    first = shop.create_checkout(other_customer.pk, {"COF-FLT-1KG": 2})
+
+    discount = referrals.apply_referral_discount(first, user_id=other_customer.pk, config=CONFIG)
+    order = events.place_order(shop, first)
+
+    assert (discount.amount, order.goods_total) == (Decimal("10.00"), Decimal("34.00"))
+    assert OrderRecord.objects.get(order_id=order.order_id).voucher_code == code
+    # The same code on a second order: not the first any more, refused before the order.
+    second = shop.create_checkout(other_customer.pk, {"COF-FLT-1KG": 2})
+    shop.attach_discount(second, code=code, amount=Decimal("10.00"), currency="USD")
+    with pytest.raises(events.OrderRefused):
+        events.place_order(shop, second)
+    assert OrderRecord.objects.count() == 1
+
+
+def test_the_referrer_cannot_use_their_own_code(shop: DemoShop, customer: Any, referral_program: Any) -> None:
+    from saleor_loyalty.services import referrals
+
+    events.customer_signed_up(shop, customer.pk, "ann@example.com")
+    code = referrals.create_referral_code(customer.pk).code
+    token = shop.create_checkout(customer.pk, {"COF-FLT-1KG": 2})
+    shop.attach_discount(token, code=code, amount=Decimal("10.00"), currency="USD")
+
+    with pytest.raises(events.OrderRefused, match="own referral code"):
+        events.place_order(shop, token)
+    assert not OrderRecord.objects.exists()

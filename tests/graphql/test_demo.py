@@ -11,6 +11,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from saleor_loyalty.demo.client import DemoClient, DemoError
 from saleor_loyalty.demo.program import sam_sets_up_the_program
 from saleor_loyalty.demo.server import make_server
 from saleor_loyalty.demo.story import NOT_WIRED_YET, STEPS, Out, play, seed_cast
-from saleor_loyalty.models import OrderRecord, Referral, Tier
+from saleor_loyalty.models import OrderRecord, Referral, ReferralCode, Tier
 from saleor_loyalty.services import customers, points
 from saleor_loyalty.shop import set_shop
 
@@ -106,9 +107,14 @@ def test_referral_pays_the_referrer(played: tuple[Cast, list[str]]) -> None:
     assert "Alice's referrals: 1 referred, 1 rewarded, 200 points per reward" in text
     referral = Referral.objects.get(referee_id=cast.carol.user.pk)
     assert (referral.referrer_id, referral.reward_points) == (cast.alice.user.pk, 200)
-    # Carol: the 50-point welcome bonus, and 44 points pending on her 44.00 order.
+    # Carol's first order: 2 x 22.00 less her $10.00 referral discount, under Alice's code.
+    code = ReferralCode.objects.get(user_id=cast.alice.user.pk).code
+    assert f"loyaltyReferralDiscountApply: Carol's first order takes $10.00 off under code {code}" in text
+    order = OrderRecord.objects.get(user_id=cast.carol.user.pk)
+    assert (order.voucher_code, order.goods_total) == (code, Decimal("34.00"))
+    # Carol: the 50-point welcome bonus, and 34 points pending on the 34.00 she paid.
     balance = points.get_balance(points.Owner.customer(cast.carol.user.pk))
-    assert (balance.available, balance.pending) == (50, 44)
+    assert (balance.available, balance.pending) == (50, 34)
     assert "Alice calling loyaltyTierCreate: PermissionDenied" in text
 
 
