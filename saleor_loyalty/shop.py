@@ -89,6 +89,11 @@ class Shop(Protocol):
     # the variants of the SKUs the catalogue knows (unknown SKUs left out). The price-list CSV
     # import names variants by SKU through it; a shop without it gets a clear refusal that names
     # the other way (``target_kind`` and ``target_id`` columns). Saleor's and the demo's shops have it.
+    #
+    # Optional too: ``issue_voucher(code, *, amount, currency, name, company_id) -> None``, a
+    # standalone fixed-amount discount ``code`` worth ``amount`` in ``currency``, usable once, for a
+    # volume rebate paid as a code (``services.rebate_codes``). Idempotent: issuing a code again
+    # creates nothing new. Without it, rebate codes stay recorded and unissued (logged).
 
 
 _lock = threading.Lock()

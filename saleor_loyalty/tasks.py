@@ -24,7 +24,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from .config import ProgramConfig, parse_program_config
-from .services import company_tiers, orders, points, rebates, tiers
+from .services import company_tiers, orders, points, rebate_codes, rebates, tiers
 from .services.points import BatchResult
 
 logger = logging.getLogger(__name__)
@@ -112,6 +112,10 @@ def close_rebate_periods_task() -> int:
     for result in results:
         logger.info("rebate program %s: closed %s, %s statements, %s credited", result.program_id,
                     result.period_start, result.statements, result.credited)
+    # Rebates paid as a code become vouchers now (and any an earlier run failed to issue).
+    issued = rebate_codes.issue_rebate_codes()
+    if issued.issued or issued.failed:
+        logger.info("rebate codes: %s issued, %s failed (retried next run)", issued.issued, issued.failed)
     return len(results)
 
 

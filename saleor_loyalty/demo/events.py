@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..config import ProgramConfig
 from ..engine.money import prorate
 from ..exceptions import LoyaltyError, ReferralRefused
-from ..services import customers, next_purchase, orders, points, quotes, redemption, referrals, tiers
+from ..services import customers, next_purchase, orders, points, quotes, rebate_codes, redemption, referrals, tiers
 from ..services.orders import CreditResult, OrderFacts, OrderLineFacts
 from .shop import CHANNEL, DemoShop
 
@@ -77,6 +77,7 @@ def place_order(
         redemption.check_redemption_for_order(token, user_id=checkout.user_id),
         referrals.check_referral_discount(token, user_id=checkout.user_id, config=config, now=now),
         next_purchase.check_next_purchase_discount(token, user_id=checkout.user_id, now=now),
+        rebate_codes.check_rebate_code(checkout.voucher_code, user_id=checkout.user_id),
     ):
         if not check.allowed:
             raise OrderRefused(check.message, field="voucher_code")

@@ -67,6 +67,8 @@ class DemoShop:
         self.items = {item.variant_id: item for item in catalog}
         self.customers: dict[int, CustomerView] = {}
         self.checkouts: dict[str, DemoCheckout] = {}
+        self.issued_vouchers: dict[str, tuple[Decimal, int]] = {}  # code -> (amount, company id)
+        self.used_vouchers: set[str] = set()  # single-use codes spent by an order
         self._checkout_numbers = 0
 
     # --- what the shop's own screens do ---
@@ -125,6 +127,8 @@ class DemoShop:
         with self._lock:
             checkout = self._checkout(token)
             del self.checkouts[token]
+            if checkout.voucher is not None:
+                self.used_vouchers.add(checkout.voucher[0])
             customer = self.customers.get(checkout.user_id) if checkout.user_id is not None else None
             if customer is not None:
                 self.customers[customer.user_id] = CustomerView(
@@ -181,6 +185,20 @@ class DemoShop:
             raise InvalidInput(f"the shop sells in {CURRENCY}, not {currency}", field="currency")
         with self._lock:
             self._checkout(token).voucher = (code, amount)
+
+    def issue_voucher(self, code: str, *, amount: Decimal, currency: str, name: str, company_id: int) -> None:
+        """A volume rebate paid as a code; issuing it again changes nothing."""
+        if currency != CURRENCY:
+            raise InvalidInput(f"the shop sells in {CURRENCY}, not {currency}", field="currency")
+        with self._lock:
+            self.issued_vouchers.setdefault(code, (amount, company_id))
+
+    def redeem_issued_voucher(self, token: str, code: str) -> None:
+        """The buyer types an issued code at checkout (Saleor's ``checkoutAddPromoCode``)."""
+        with self._lock:
+            if code not in self.issued_vouchers or code in self.used_vouchers:
+                raise InvalidInput(f"no usable voucher {code!r}", field="code")
+            self._checkout(token).voucher = (code, self.issued_vouchers[code][0])
 
     def detach_discount(self, token: str, code: str) -> None:
         with self._lock:

@@ -38,7 +38,7 @@ def check_checkout_before_order(
     checkout_info: CheckoutInfo, lines: list[CheckoutLineInfo] | None, config: ProgramConfig
 ) -> None:
     """Raise ``ValidationError`` when the checkout's loyalty voucher may not be used."""
-    from ..services import next_purchase, redemption, referrals
+    from ..services import next_purchase, rebate_codes, redemption, referrals
 
     checkout = checkout_info.checkout
     if not checkout.voucher_code:
@@ -54,6 +54,7 @@ def check_checkout_before_order(
             redemption.check_redemption_for_order(token, user_id=user_id),
             referrals.check_referral_discount(token, user_id=user_id, config=config),
             next_purchase.check_next_purchase_discount(token, user_id=user_id),
+            rebate_codes.check_rebate_code(checkout.voucher_code, user_id=user_id),
         ):
             if not check.allowed:
                 raise ValidationError({"voucher_code": ValidationError(check.message, code="invalid")})

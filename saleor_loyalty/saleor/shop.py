@@ -100,6 +100,9 @@ class SaleorShop:
     def detach_discount(self, token: str, code: str) -> None:
         vouchers.detach_voucher(token, code)
 
+    def issue_voucher(self, code: str, *, amount: Decimal, currency: str, name: str, company_id: int) -> None:
+        vouchers.issue_rebate_voucher(code, amount=amount, currency=currency, name=name, company_id=company_id)
+
 
 _shop = SaleorShop()
 

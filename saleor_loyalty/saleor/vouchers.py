@@ -1,6 +1,8 @@
 """The plugin's own vouchers: fixed-amount, attached to one checkout. A points or next-purchase
 code is single-use; a referral code (the referee's first-order discount) is one voucher per
 referral code, usable once per customer, its amount set for the checkout it is attached to.
+A volume-rebate code is issued on its own (not attached to a checkout): single use, in every
+channel of its currency, for the members of one company.
 
 Saleor's voucher knows usage limits and single use but not "owned by customer X" nor "only a
 first order": ``orders.check_checkout_before_order`` checks those in
@@ -13,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 VOUCHER_METADATA_KEY = "loyalty.code"
+REBATE_COMPANY_METADATA_KEY = "loyalty.company"
 
 
 def is_loyalty_voucher(voucher: Any) -> bool:
@@ -84,3 +87,30 @@ def detach_voucher(token: str, code: str) -> None:
 
     if not is_referral_code(code):  # a referral code's voucher stays on for the code's other referees
         VoucherCode.objects.filter(code=code, voucher__metadata__has_key=VOUCHER_METADATA_KEY).update(is_active=False)
+
+
+def issue_rebate_voucher(code: str, *, amount: Decimal, currency: str, name: str, company_id: int) -> None:
+    """A single-use fixed voucher ``code`` worth ``amount`` in each channel selling in ``currency``,
+    marked with its company (``loyalty.company``) for the pre-order member check. Idempotent:
+    an existing code is left as it is."""
+    from django.db import transaction
+    from saleor.channel.models import Channel
+    from saleor.discount import DiscountValueType, VoucherType
+    from saleor.discount.models import Voucher, VoucherChannelListing, VoucherCode
+
+    if VoucherCode.objects.filter(code=code).exists():
+        return
+    channels = list(Channel.objects.filter(currency_code=currency))
+    if not channels:
+        raise ValueError(f"no channel sells in {currency}: cannot issue rebate voucher {code}")
+    with transaction.atomic():
+        voucher = Voucher.objects.create(
+            name=name, type=VoucherType.ENTIRE_ORDER, discount_value_type=DiscountValueType.FIXED,
+            usage_limit=1, single_use=True,
+            metadata={VOUCHER_METADATA_KEY: code, REBATE_COMPANY_METADATA_KEY: str(company_id)},
+        )
+        VoucherCode.objects.create(voucher=voucher, code=code)
+        VoucherChannelListing.objects.bulk_create([
+            VoucherChannelListing(voucher=voucher, channel=channel, discount_value=amount, currency=currency)
+            for channel in channels
+        ])

@@ -95,3 +95,23 @@ def test_customers_and_their_order_count(shop: DemoShop) -> None:
     assert shop.fetch_checkout(token) is None
     customer = shop.fetch_customer(2)
     assert customer is not None and customer.orders_count == 1 and customer.date_joined == wes.date_joined
+
+
+def test_issued_vouchers_are_issued_once_and_spent_once(shop: DemoShop) -> None:
+    shop.issue_voucher("REBATE-1", amount=Decimal("20.00"), currency=CURRENCY, name="Volume rebate", company_id=7)
+    shop.issue_voucher("REBATE-1", amount=Decimal("99.00"), currency=CURRENCY, name="Volume rebate", company_id=7)
+    with pytest.raises(InvalidInput, match="USD, not EUR"):
+        shop.issue_voucher("REBATE-2", amount=Decimal("1"), currency="EUR", name="x", company_id=7)
+    assert shop.issued_vouchers == {"REBATE-1": (Decimal("20.00"), 7)}
+
+    token = shop.create_checkout(1, {"EQ-KETTLE": 1})
+    shop.redeem_issued_voucher(token, "REBATE-1")
+    assert shop.checkouts[token].voucher == ("REBATE-1", Decimal("20.00"))
+    shop.complete_checkout(token)
+
+    again = shop.create_checkout(1, {"EQ-KETTLE": 1})
+    with pytest.raises(InvalidInput, match="no usable voucher"):
+        shop.redeem_issued_voucher(again, "REBATE-1")
+    with pytest.raises(InvalidInput, match="no usable voucher"):
+        shop.redeem_issued_voucher(again, "NOPE")
+    assert shop.checkouts[again].voucher is None
