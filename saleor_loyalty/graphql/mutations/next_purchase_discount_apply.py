@@ -9,7 +9,7 @@ import graphene
 from ...exceptions import InvalidInput, Refused
 from ...services import next_purchase
 from ..core.context import get_program_config
-from ..core.ids import from_global_id_or_error
+from ..core.ids import from_global_id_or_error, to_global_id
 from ..core.mutations import BaseMutation
 from ..errors import LoyaltyNextPurchaseError
 from ..queries.quote import require_checkout_owner
@@ -48,4 +48,7 @@ class LoyaltyNextPurchaseDiscountApply(BaseMutation):
             )
         except Refused as exc:
             raise_refusal(exc)
-        return cls(discount=(token, applied))
+        return cls(discount=LoyaltyNextPurchaseDiscountApplied(
+            checkout_id=to_global_id("Checkout", token), code=applied.code, amount=applied.amount,
+            currency=applied.currency, valid_until=applied.valid_until,
+        ))

@@ -10,7 +10,7 @@ from ...exceptions import Refused
 from ...models import Referral
 from ...services import referrals
 from ..core.context import get_program_config
-from ..core.ids import from_global_id_or_error
+from ..core.ids import from_global_id_or_error, to_global_id
 from ..core.mutations import BaseMutation
 from ..errors import LoyaltyReferralError
 from ..queries.quote import require_checkout_owner
@@ -48,5 +48,6 @@ class LoyaltyReferralDiscountApply(BaseMutation):
             raise_refusal(exc)
         code = Referral.objects.filter(referee_id=user_id).values_list("code", flat=True).get()
         return cls(discount=LoyaltyReferralDiscount(
-            checkout_id=checkout_id, code=code, amount=discount.amount, currency=discount.currency,
+            checkout_id=to_global_id("Checkout", token), code=code, amount=discount.amount,
+            currency=discount.currency,
         ))

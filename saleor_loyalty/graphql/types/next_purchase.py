@@ -7,7 +7,6 @@ from typing import Any
 import graphene
 
 from ...models import DiscountCode
-from ...services.next_purchase import NextPurchaseDiscount
 from ..core.ids import to_global_id
 from .program import plain_decimal
 
@@ -41,23 +40,3 @@ class LoyaltyNextPurchaseDiscountApplied(graphene.ObjectType):
 
     class Meta:
         description = "A next-purchase code attached to a checkout: its value on this checkout's goods."
-
-    @staticmethod
-    def resolve_checkout_id(root: tuple[str, NextPurchaseDiscount], _info: Any) -> str:
-        return to_global_id("Checkout", root[0])
-
-    @staticmethod
-    def resolve_code(root: tuple[str, NextPurchaseDiscount], _info: Any) -> str:
-        return root[1].code
-
-    @staticmethod
-    def resolve_amount(root: tuple[str, NextPurchaseDiscount], _info: Any) -> Any:
-        return root[1].amount
-
-    @staticmethod
-    def resolve_currency(root: tuple[str, NextPurchaseDiscount], _info: Any) -> str:
-        return root[1].currency
-
-    @staticmethod
-    def resolve_valid_until(root: tuple[str, NextPurchaseDiscount], _info: Any) -> Any:
-        return root[1].valid_until
