@@ -7,7 +7,6 @@ precision and rounds once, here, by the currency's own exponent (ROUND_HALF_UP).
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
