@@ -26,6 +26,7 @@ from ..exceptions import (
     UnbalancedTransaction,
 )
 from ..models import Bucket, HoldStatus, LedgerEntry, PointHold
+from ..models.ledger import check_entry_values
 from .values import LockedAccount, PostedTransaction, Posting, Source
 
 CLAIM_SQL = """
@@ -43,7 +44,9 @@ RETURNING id
 # no row if there is no such owner account (nothing written).
 CREDIT_SQL = """
 SELECT * FROM loyalty_credit(%(kind)s, %(key)s, %(fingerprint)s, %(reason)s, %(order_id)s, %(checkout_token)s,
-    %(staff_user_id)s::bigint, %(rule_id)s, %(now)s::timestamptz, %(account_id)s::bigint, %(system_id)s::bigint,
+    %(staff_user_id)s::bigint, %(rule_id)s, %(now)s::timestamptz,
+    coalesce(%(account_id)s::bigint, loyalty_owner_account_id(%(owner_user_id)s::bigint, %(owner_company_id)s::bigint)),
+    %(system_id)s::bigint,
     %(points)s::bigint, %(matured)s::boolean, %(available_at)s::timestamptz, %(expires_at)s::timestamptz)
 """
 
@@ -117,9 +120,7 @@ def check_postings(postings: Sequence[Posting], *, owner_id: int) -> None:
     """The Python layer of the entry and transaction rules (each transaction has one owner)."""
     check_balanced(postings)
     for posting in postings:
-        LedgerEntry(bucket=posting.bucket, points=posting.points).check_entry(
-            account_is_system=posting.account_id != owner_id
-        )
+        check_entry_values(posting.points, posting.bucket, account_is_system=posting.account_id != owner_id)
 
 
 def fingerprint_of(kind: str, request: Mapping[str, object]) -> str:

@@ -25,6 +25,7 @@ from ..models import (
     SystemCode,
     TransactionKind,
 )
+from ..models.ledger import check_lot_values
 from .accounts import get_system_account_id
 from .core import (
     CREDIT_SQL,
@@ -48,7 +49,7 @@ from .values import LockedAccount, PostedTransaction, Source
 
 
 def credit(
-    account_id: int,
+    account_id: int | None,
     *,
     kind: TransactionKind,
     system_code: SystemCode,
@@ -59,41 +60,50 @@ def credit(
     now: datetime,
     available_at: datetime,
     expires_at: datetime | None,
+    owner: tuple[int | None, int | None] | None = None,
 ) -> PostedTransaction:
     """Credit ``points`` from a system account into a new lot: pending until ``available_at``.
 
-    One round trip (``CREDIT_SQL``, a call of ``loyalty_credit()``) locks the account row,
-    claims the key, updates the balance, inserts both entries and the lot, or returns the first
-    result of the key: a statement is atomic by itself, so this is the one writer that also runs
-    outside ``transaction.atomic()``.
+    The owner account is ``account_id``, or with ``account_id=None`` the account of ``owner``
+    (``(user_id, company_id)``: a customer's own, or their company's pool), found in the same
+    statement by ``loyalty_owner_account_id()``. One round trip (``CREDIT_SQL``, a call of
+    ``loyalty_credit()``) locks the account row, claims the key, updates the balance, inserts
+    both entries and the lot, or returns the first result of the key: a statement is atomic by
+    itself, so this is the one writer that also runs outside ``transaction.atomic()``.
+    ``AccountNotFound`` when there is no such owner account (nothing written).
     """
     check_points(points)
-    lot = PointLot(
-        account_id=account_id, points=points, remaining=points, available_at=available_at,
-        matured=available_at <= now, expires_at=expires_at, created_at=now,
-    )
-    lot.check_lot()
-    bucket = Bucket.AVAILABLE if lot.matured else Bucket.PENDING
+    if account_id is None and owner is None:
+        raise InvalidInput("a credit needs the account or its owner", field="account_id")
+    check_lot_values(points=points, remaining=points, expired=0, available_at=available_at, expires_at=expires_at)
+    matured = available_at <= now
+    bucket = Bucket.AVAILABLE if matured else Bucket.PENDING
     system_id = get_system_account_id(system_code)
-    postings = make_postings((system_id, Bucket.SYSTEM, -points), (account_id, bucket, points))
-    check_postings(postings, owner_id=account_id)
+    # The shape of the two entries (a system leg, an owner leg, summing to zero) does not depend
+    # on which owner account it is; an owner found in SQL is checked as "not the system account".
+    owner_leg_id = account_id if account_id is not None else -1
+    check_postings(make_postings((system_id, Bucket.SYSTEM, -points), (owner_leg_id, bucket, points)),
+                   owner_id=owner_leg_id)
     if not key:
         raise InvalidInput("an idempotency key is required", field="idempotency_key")
     fingerprint = fingerprint_of(kind, request)
+    user_id, company_id = owner if owner is not None else (None, None)
     params = {
         "kind": str(kind), "key": key, "fingerprint": fingerprint, "reason": source.reason,
         "order_id": source.order_id, "checkout_token": source.checkout_token,
         "staff_user_id": source.staff_user_id, "rule_id": source.rule_id, "now": now,
-        "account_id": account_id, "system_id": system_id, "points": points, "matured": lot.matured,
+        "account_id": account_id, "owner_user_id": user_id, "owner_company_id": company_id,
+        "system_id": system_id, "points": points, "matured": matured,
         "available_at": available_at, "expires_at": expires_at,
     }
     with connection.cursor() as cursor:
         cursor.execute(CREDIT_SQL, params)
         rows = cursor.fetchall()
     if not rows:
-        raise AccountNotFound(f"no owner account {account_id}")
+        raise AccountNotFound(f"no owner account {account_id if account_id is not None else owner}")
     tx_id, created = rows[0][:2]
     if created:
+        postings = make_postings((system_id, Bucket.SYSTEM, -points), (rows[0][5], bucket, points))
         return PostedTransaction(tx_id, kind, key, now, postings)
     return replay_rows(key, [(row[0], *row[2:]) for row in rows], fingerprint=fingerprint)
 

@@ -329,12 +329,15 @@ def _credit(owner: Owner, kind: TransactionKind, system_code: SystemCode, key: s
             source: Source, *, points: int, available_at: datetime | None, expires_at: datetime | None,
             now: datetime | None) -> PostedTransaction:
     now = now or timezone.now()
-    # No transaction.atomic(): the account is resolved (or created, harmless on its own) and
-    # the credit is one SQL statement, atomic by itself; see ``ledger.credit``.
-    return ledger.credit(
-        _required_account_id(owner), kind=kind, system_code=system_code, points=points, key=key,
-        request=request, source=source, now=now, available_at=available_at or now, expires_at=expires_at,
-    )
+    # No transaction.atomic(): the credit is one SQL statement, atomic by itself, which finds
+    # the owner's account too (``ledger.credit``). An owner without an account yet (their first
+    # credit) gets one (harmless on its own), then the same credit with its id.
+    arguments = dict(kind=kind, system_code=system_code, points=points, key=key, request=request, source=source,
+                     now=now, available_at=available_at or now, expires_at=expires_at)
+    try:
+        return ledger.credit(None, owner=(owner.user_id, owner.company_id), **arguments)
+    except AccountNotFound:
+        return ledger.credit(_required_account_id(owner), **arguments)
 
 
 

@@ -125,3 +125,62 @@ def test_the_database_refuses_bad_rows_through_the_function(account: LoyaltyAcco
     account.refresh_from_db()
     assert (account.available, account.lifetime_earned) == (0, 0)
 
+
+
+def test_a_service_credit_finds_its_owner_in_the_same_statement(
+    owner: points.Owner, account: LoyaltyAccount, now: datetime
+) -> None:
+    ledger.get_system_account_id(SystemCode.ISSUED)
+
+    with CaptureQueriesContext(connection) as queries:
+        posted = points.credit_points_for_order(owner, "o-1", points=25, now=now)
+    with CaptureQueriesContext(connection) as replay:
+        again = points.credit_points_for_order(owner, "o-1", points=25, now=now)
+
+    assert (len(queries), len(replay)) == (1, 1)
+    assert "loyalty_owner_account_id" in queries.captured_queries[0]["sql"]
+    assert {posting.account_id for posting in posted.postings} == {
+        account.pk, ledger.get_system_account_id(SystemCode.ISSUED)}
+    assert again.transaction_id == posted.transaction_id and not again.created
+
+
+def test_a_first_credit_makes_the_account_then_credits(create_user: Callable[..., Any], now: datetime) -> None:
+    newcomer = points.Owner.customer(create_user().pk)
+
+    posted = points.credit_points_for_order(newcomer, "o-new", points=5, now=now)
+
+    account = LoyaltyAccount.objects.get(user_id=newcomer.user_id)
+    assert (account.pending + account.available, posted.created) == (5, True)
+    assert account.pk in {posting.account_id for posting in posted.postings}
+
+
+def test_an_unknown_customer_is_refused_and_nothing_is_written(db: None, now: datetime) -> None:
+    before = row_counts()
+
+    with pytest.raises(AccountNotFound):
+        points.credit_points_for_order(points.Owner.customer(987654), "o-x", points=5, now=now)
+
+    assert row_counts() == before
+
+
+def test_the_sql_owner_rule_is_the_services_owner_rule(create_user: Callable[..., Any], db: None) -> None:
+    from saleor_loyalty.services import companies
+    from saleor_loyalty.services.points import _find_account
+
+    solo, member, without = create_user(), create_user(), create_user()
+    company = companies.create_company("Acme")
+    companies.add_member(company.company_id, member.pk, by=companies.Actor.staff())
+    for user in (solo, member):
+        points.credit_bonus(points.Owner.customer(user.pk), f"welcome:{user.pk}", points=1, reason="welcome")
+    owners = [points.Owner.customer(solo.pk), points.Owner.customer(member.pk), points.Owner.customer(without.pk),
+              points.Owner.company(company.company_id), points.Owner.company(company.company_id + 1000)]
+
+    def in_sql(owner: points.Owner) -> int | None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT loyalty_owner_account_id(%s, %s)", [owner.user_id, owner.company_id])
+            return cursor.fetchone()[0]  # type: ignore[no-any-return]
+
+    expected = [None if account is None else account[0] for account in (_find_account(o)[1] for o in owners)]
+    assert [in_sql(owner) for owner in owners] == expected
+    # the member's credit went to the company's pool, which both rules name
+    assert expected[1] == expected[3] is not None and expected[0] is not None and expected[2] is None
