@@ -8,6 +8,7 @@ docs/ledger.md for the full list and what else enforces each rule.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -235,11 +236,16 @@ class LedgerEntry(AppendOnlyModel):
 
     def check_entry(self, *, account_is_system: bool) -> None:
         """Raise ``ZeroPointsEntry`` or ``BucketNotAllowed`` for an entry that breaks a rule."""
-        if self.points == 0:
-            raise ZeroPointsEntry("a ledger entry must move a non-zero number of points")
-        if account_is_system != (self.bucket == Bucket.SYSTEM):
-            kind = "system" if account_is_system else "owner"
-            raise BucketNotAllowed(f"bucket {self.bucket!r} does not fit a {kind} account")
+        check_entry_values(self.points, self.bucket, account_is_system=account_is_system)
+
+
+def check_entry_values(points: int, bucket: str, *, account_is_system: bool) -> None:
+    """``LedgerEntry.check_entry`` on plain values (the ledger's hot path builds no model instance)."""
+    if points == 0:
+        raise ZeroPointsEntry("a ledger entry must move a non-zero number of points")
+    if account_is_system != (bucket == Bucket.SYSTEM):
+        kind = "system" if account_is_system else "owner"
+        raise BucketNotAllowed(f"bucket {bucket!r} does not fit a {kind} account")
 
 
 class PointLot(models.Model):
@@ -300,14 +306,20 @@ class PointLot(models.Model):
 
     def check_lot(self) -> None:
         """Raise one exception per broken lot rule."""
-        if self.points <= 0:
-            raise PointsNotPositive("a lot holds a positive number of points")
-        if self.expired < 0 or not 0 <= self.remaining <= self.points - self.expired:
-            raise LotRemainingOutOfRange(
-                f"remaining {self.remaining} and expired {self.expired} do not fit {self.points} points"
-            )
-        if self.expires_at is not None and self.expires_at <= self.available_at:
-            raise ExpiryNotAfterAvailability("points must become available before they expire")
+        check_lot_values(points=self.points, remaining=self.remaining, expired=self.expired,
+                         available_at=self.available_at, expires_at=self.expires_at)
+
+
+def check_lot_values(
+    *, points: int, remaining: int, expired: int, available_at: datetime, expires_at: datetime | None
+) -> None:
+    """``PointLot.check_lot`` on plain values (the ledger's hot path builds no model instance)."""
+    if points <= 0:
+        raise PointsNotPositive("a lot holds a positive number of points")
+    if expired < 0 or not 0 <= remaining <= points - expired:
+        raise LotRemainingOutOfRange(f"remaining {remaining} and expired {expired} do not fit {points} points")
+    if expires_at is not None and expires_at <= available_at:
+        raise ExpiryNotAfterAvailability("points must become available before they expire")
 
 
 class PointHold(models.Model):
