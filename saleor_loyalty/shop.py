@@ -77,8 +77,15 @@ class Shop(Protocol):
         """The customer with ``user_id``, or None when there is none."""
         ...
 
-    def attach_discount(self, token: str, *, code: str, amount: Decimal, currency: str) -> None:
-        """Attach a single-use discount ``code`` worth ``amount`` to the checkout (replacing its voucher)."""
+    def attach_discount(
+        self, token: str, *, code: str, amount: Decimal, currency: str, percent: Decimal | None = None
+    ) -> None:
+        """Attach a single-use discount ``code`` worth ``amount`` to the checkout (replacing its voucher).
+
+        ``percent`` (a referral code shared by a referrer's referees): the discount is that
+        percentage of the goods, ``amount`` being what it comes to on this checkout now; a shop
+        whose voucher is shared between checkouts should let each compute its own.
+        """
         ...
 
     def detach_discount(self, token: str, code: str) -> None:

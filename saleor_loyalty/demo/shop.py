@@ -180,7 +180,9 @@ class DemoShop:
         with self._lock:
             return self.customers.get(user_id)
 
-    def attach_discount(self, token: str, *, code: str, amount: Decimal, currency: str) -> None:
+    def attach_discount(
+        self, token: str, *, code: str, amount: Decimal, currency: str, percent: Decimal | None = None
+    ) -> None:
         if currency != CURRENCY:
             raise InvalidInput(f"the shop sells in {CURRENCY}, not {currency}", field="currency")
         with self._lock:

@@ -61,11 +61,9 @@ def calculate_referee_discount(subtotal: Decimal, rules: CompiledRuleSet, *, cur
         return RefereeDiscount(zero, currency, f"referral:below-min-spend={terms.referee_min_spend}")
     if terms.discount_kind is DiscountKind.PERCENT:
         amount = (subtotal * terms.discount_value / HUNDRED).quantize(zero, rounding=ROUND_HALF_UP)
-        code = f"referral:percent={terms.discount_value}"
-    else:
-        amount = quantize(min(terms.discount_value, subtotal), currency)
-        code = f"referral:fixed={terms.discount_value}"
-    return RefereeDiscount(amount, currency, code)
+        return RefereeDiscount(amount, currency, f"referral:percent={terms.discount_value}", terms.discount_value)
+    amount = quantize(min(terms.discount_value, subtotal), currency)
+    return RefereeDiscount(amount, currency, f"referral:fixed={terms.discount_value}")
 
 
 def check_referral_use(referrer: ReferralParty, referee: CustomerSnapshot, rules: CompiledRuleSet) -> ReferralDecision:

@@ -386,11 +386,16 @@ class TierDecision:
 
 @dataclass(frozen=True, slots=True)
 class RefereeDiscount:
-    """The referee's first-order discount: ``amount`` 0 with the reason when it does not apply."""
+    """The referee's first-order discount: ``amount`` 0 with the reason when it does not apply.
+
+    ``percent`` is set for a percentage discount: a shop that shares one voucher among a
+    referrer's referees can then let each checkout compute its own amount.
+    """
 
     amount: Decimal
     currency: str
     code: str
+    percent: Decimal | None = None
 
     @property
     def applies(self) -> bool:

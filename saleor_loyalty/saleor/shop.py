@@ -94,8 +94,10 @@ class SaleorShop:
             date_joined=user.date_joined, birthday=None, orders_count=int(user.number_of_orders or 0),
         )
 
-    def attach_discount(self, token: str, *, code: str, amount: Decimal, currency: str) -> None:
-        vouchers.attach_voucher(token, code=code, amount=amount, currency=currency)
+    def attach_discount(
+        self, token: str, *, code: str, amount: Decimal, currency: str, percent: Decimal | None = None
+    ) -> None:
+        vouchers.attach_voucher(token, code=code, amount=amount, currency=currency, percent=percent)
 
     def detach_discount(self, token: str, code: str) -> None:
         vouchers.detach_voucher(token, code)

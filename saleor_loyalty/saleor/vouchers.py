@@ -1,6 +1,7 @@
 """The plugin's own vouchers: fixed-amount, attached to one checkout. A points or next-purchase
 code is single-use; a referral code (the referee's first-order discount) is one voucher per
-referral code, usable once per customer, its amount set for the checkout it is attached to.
+referral code, usable once per customer: a percentage discount as a Saleor percentage voucher
+(each referee's checkout computes its own amount), a fixed one as that fixed amount.
 A volume-rebate code is issued on its own (not attached to a checkout): single use, in every
 channel of its currency, for the members of one company.
 
@@ -23,35 +24,47 @@ def is_loyalty_voucher(voucher: Any) -> bool:
 
 
 def create_voucher(
-    code: str, *, amount: Decimal, currency: str, channel: Any, name: str, once_per_customer: bool = False
+    code: str, *, amount: Decimal, currency: str, channel: Any, name: str, once_per_customer: bool = False,
+    percent: Decimal | None = None,
 ) -> tuple[Any, Any]:
-    """A fixed voucher for ``amount`` in ``channel`` (or the existing one for ``code``): single
-    use, or with ``once_per_customer`` usable once by each customer (a referral code, shared by
-    the referrer's referees)."""
+    """A fixed voucher for ``amount`` in ``channel``, or with ``percent`` a percentage voucher that
+    Saleor computes for each checkout (or the existing one for ``code``, brought up to date):
+    single use, or with ``once_per_customer`` usable once by each customer (a referral code,
+    shared by the referrer's referees: a percentage then cannot be overwritten by another
+    referee's checkout, as a fixed amount set per checkout could)."""
     from saleor.discount import DiscountValueType, VoucherType
     from saleor.discount.models import Voucher, VoucherChannelListing, VoucherCode
 
+    value_type = DiscountValueType.FIXED if percent is None else DiscountValueType.PERCENTAGE
+    value = amount if percent is None else percent
     existing = VoucherCode.objects.select_related("voucher").filter(code=code).first()
     if existing is not None:
         voucher = existing.voucher
+        if voucher.discount_value_type != value_type:  # the program switched between fixed and percent
+            voucher.discount_value_type = value_type
+            voucher.save(update_fields=["discount_value_type"])
         VoucherChannelListing.objects.update_or_create(
-            voucher=voucher, channel=channel, defaults={"discount_value": amount, "currency": currency})
+            voucher=voucher, channel=channel, defaults={"discount_value": value, "currency": currency})
         if not existing.is_active:
             existing.is_active = True
             existing.save(update_fields=["is_active"])
         return voucher, existing
     voucher = Voucher.objects.create(
-        name=name, type=VoucherType.ENTIRE_ORDER, discount_value_type=DiscountValueType.FIXED,
+        name=name, type=VoucherType.ENTIRE_ORDER, discount_value_type=value_type,
         usage_limit=None if once_per_customer else 1, single_use=not once_per_customer,
         apply_once_per_customer=once_per_customer, metadata={VOUCHER_METADATA_KEY: code},
     )
     voucher_code = VoucherCode.objects.create(voucher=voucher, code=code)
-    VoucherChannelListing.objects.create(voucher=voucher, channel=channel, discount_value=amount, currency=currency)
+    VoucherChannelListing.objects.create(voucher=voucher, channel=channel, discount_value=value, currency=currency)
     return voucher, voucher_code
 
 
-def attach_voucher(token: str, *, code: str, amount: Decimal, currency: str, name: str = "Loyalty discount") -> None:
-    """Create (or refresh) the voucher for ``code`` and attach it to the checkout."""
+def attach_voucher(
+    token: str, *, code: str, amount: Decimal, currency: str, name: str = "Loyalty discount",
+    percent: Decimal | None = None,
+) -> None:
+    """Create (or refresh) the voucher for ``code`` and attach it to the checkout; ``percent``
+    only for a shared referral code (each checkout then gets its own percentage)."""
     from saleor.checkout.models import Checkout
     from saleor.checkout.utils import add_voucher_to_checkout, invalidate_checkout
 
@@ -64,6 +77,7 @@ def attach_voucher(token: str, *, code: str, amount: Decimal, currency: str, nam
     voucher, voucher_code = create_voucher(
         code, amount=amount, currency=currency, channel=checkout.channel,
         name="Referral discount" if shared else name, once_per_customer=shared,
+        percent=percent if shared else None,
     )
     checkout_info, lines, manager = load_checkout(checkout)
     add_voucher_to_checkout(manager, checkout_info, lines, voucher, voucher_code)

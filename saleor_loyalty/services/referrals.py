@@ -191,7 +191,8 @@ def apply_referral_discount(
     discount = calculate_referee_discount(quote.subtotal, get_compiled_rules(config), currency=quote.currency)
     if not discount.applies:
         raise ReferralRefused(f"the referral discount does not apply: {discount.code}", reason="not_applicable")
-    get_shop().attach_discount(token, code=referral.code, amount=discount.amount, currency=discount.currency)
+    get_shop().attach_discount(token, code=referral.code, amount=discount.amount, currency=discount.currency,
+                               percent=discount.percent)
     return discount
 
 
@@ -203,8 +204,10 @@ def check_referral_discount(
     Not a referral code -> allowed (nothing to check). Otherwise refused for a guest, a customer
     the code did not refer (the referrer's own code: ``self_referral``), a code used already,
     what the engine refuses (not the first order, self-referral by email or company), and a
-    discount above what this checkout earns (the voucher is shared by the code's referees, so
-    its amount may have been set for another checkout: apply it again).
+    discount above what this checkout earns (a cart that shrank after the discount was applied,
+    or a shop whose shared voucher carries a fixed amount set for another checkout: apply it
+    again). A percentage is attached as a percentage (``RefereeDiscount.percent``), so a shop
+    that computes it per checkout, as Saleor does, never gives one referee another's amount.
     """
     now = now or timezone.now()
     checkout = fetch_checkout(token)

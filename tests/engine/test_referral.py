@@ -85,6 +85,8 @@ def test_referee_discount(terms, subtotal, currency, amount, code):
     assert (discount.amount, discount.code, discount.currency) == (D(amount), code, currency)
     assert str(discount.amount) == amount
     assert discount.applies is (Decimal(amount) > 0)
+    # A percentage that applies travels as a percentage too (a shared voucher computes it per checkout).
+    assert discount.percent == (D("10") if code.startswith("referral:percent") else None)
 
 
 @pytest.mark.parametrize(

@@ -60,12 +60,8 @@ def referee(loyalty_plugin, api_client, customer_user, referral_program, channel
     return user, ApiClient(user=user)
 
 
-@pytest.fixture
-def referee_checkout(referee, product, shipping_method):
-    user, client = referee
-    checkout_id = create_checkout(client, [(product.variants.first(), 3)], email=user.email)
-    set_delivery(client, checkout_id)
-    # The storefront asks the loyalty API for the discount, with the referee's Saleor token.
+def apply_referral_discount(user, checkout_id):
+    """What a storefront does: ask the loyalty API for the discount, with the referee's Saleor token."""
     from saleor.core.jwt import create_access_token
 
     body = {"query": APPLY_DISCOUNT, "variables": {"checkoutId": checkout_id}}
@@ -73,8 +69,52 @@ def referee_checkout(referee, product, shipping_method):
                              HTTP_AUTHORIZATION=f"Bearer {create_access_token(user)}")
     assert response.status_code == 200, response.content
     payload = response.json()["data"]["loyaltyReferralDiscountApply"]
-    assert payload["errors"] == [] and payload["discount"]["amount"] == "5.00", payload
+    assert payload["errors"] == [], payload
+    return payload["discount"]
+
+
+@pytest.fixture
+def referee_checkout(referee, product, shipping_method):
+    user, client = referee
+    checkout_id = create_checkout(client, [(product.variants.first(), 3)], email=user.email)
+    set_delivery(client, checkout_id)
+    assert apply_referral_discount(user, checkout_id)["amount"] == "5.00"
     return checkout_id
+
+
+def test_percent_discounts_of_two_referees_do_not_overwrite_each_other(
+    loyalty_plugin, customer_user, product, shipping_method, channel_USD
+):
+    from saleor.account.models import User
+    from saleor.graphql.tests.fixtures import ApiClient
+
+    from saleor_loyalty.config import ProgramConfig
+
+    # given: 10 % off a first order; two friends signed up with the customer's code
+    rules.create_referral_program({"discount_kind": "percent", "discount_value": "10", "currency": "USD",
+                                   "referrer_points": 100})
+    code = referrals.create_referral_code(customer_user.pk).code
+    friends = []
+    for email, quantity in (("ann@example.org", 3), ("ben@example.org", 5)):
+        user = User.objects.create(email=email, is_active=True)
+        referrals.attribute_signup(user.pk, code, config=ProgramConfig())
+        client = ApiClient(user=user)
+        checkout_id = create_checkout(client, [(product.variants.first(), quantity)], email=email)
+        set_delivery(client, checkout_id)
+        friends.append((user, client, checkout_id))
+
+    # when: both apply the discount under the one shared code, Ann first
+    (ann, ann_client, ann_checkout), (ben, ben_client, ben_checkout) = friends
+    assert apply_referral_discount(ann, ann_checkout)["amount"] == "3.00"
+    assert apply_referral_discount(ben, ben_checkout)["amount"] == "5.00"
+
+    # and Ann sets her delivery again: Saleor recomputes her voucher's discount
+    set_delivery(ann_client, ann_checkout)
+
+    # then: each checkout keeps its own 10 % (a fixed amount set for Ben's would now be Ann's)
+    assert amount(get_checkout(ann_client, ann_checkout)["totalPrice"]) == Decimal("37.00")  # 30 + 10 - 3
+    assert amount(pay_and_complete(ann_client, ann_checkout)["total"]) == Decimal("37.00")
+    assert amount(pay_and_complete(ben_client, ben_checkout)["total"]) == Decimal("55.00")  # 50 + 10 - 5
 
 
 def test_sign_up_with_a_code_is_attributed(referee, customer_user):

@@ -89,7 +89,9 @@ class FakeShop:
     def fetch_customer(self, user_id: int) -> CustomerView | None:
         return self.customers.get(user_id)
 
-    def attach_discount(self, token: str, *, code: str, amount: Decimal, currency: str) -> None:
+    def attach_discount(
+        self, token: str, *, code: str, amount: Decimal, currency: str, percent: Decimal | None = None
+    ) -> None:
         self.calls.append(("attach", (token, code, amount, currency)))
         self.checkouts[token].voucher = (code, amount)
 
