@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.util
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -23,6 +22,7 @@ from typing import Any, TypeVar
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from .apps import is_inside_saleor
 from .config import ProgramConfig, parse_program_config
 from .services import company_tiers, orders, points, rebate_codes, rebates, tiers
 from .services.points import BatchResult
@@ -48,7 +48,7 @@ def _writer_allowed() -> contextlib.AbstractContextManager[Any]:
     """Inside Saleor, ``allow_writer()``: Saleor's task class refuses (its tests) or logs
     (production) queries to the writer database outside it, and every job here writes. A no-op
     without Saleor."""
-    if importlib.util.find_spec("saleor") is None:
+    if not is_inside_saleor():
         return contextlib.nullcontext()
     from saleor.core.db.connection import allow_writer
 
@@ -148,7 +148,7 @@ def _program_config(config: ConfigItems) -> ProgramConfig:
 
 def _in_saleor() -> bool:
     """Inside Saleor (a worker too): its shop adapter is registered and its metadata mirrored."""
-    if importlib.util.find_spec("saleor") is None:
+    if not is_inside_saleor():
         return False
     from .saleor.shop import register
 
