@@ -91,7 +91,7 @@ class LoyaltyPlugin(BasePlugin):
         from .saleor.orders import check_checkout_before_order
 
         try:
-            check_checkout_before_order(checkout_info, lines, self.program_config)
+            check_checkout_before_order(checkout_info, self.program_config)
         except ValidationError:
             raise
         except Exception as exc:

@@ -22,11 +22,25 @@ from .exceptions import ShopNotConfigured
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerView:
+    """A customer's facts from the shop. ``orders_count`` is every order the shop knows of."""
+
+    user_id: int
+    email: str
+    customer_type_id: int | None
+    date_joined: datetime
+    birthday: date | None
+    orders_count: int
+
+
+@dataclass(frozen=True, slots=True)
 class CheckoutView:
     """A checkout as the program sees it.
 
     ``cart`` excludes gift lines the plugin added; its ``order_discount`` is the money the
     attached voucher takes off (``voucher_code``, at most one: Saleor allows one per checkout).
+    ``customer`` is the signed-in buyer's facts when the shop read them with the checkout (so
+    the quote does not ask for them again); None for a guest or when not read.
     """
 
     token: str
@@ -34,6 +48,7 @@ class CheckoutView:
     user_id: int | None
     email: str | None
     voucher_code: str | None
+    customer: CustomerView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +62,6 @@ class VariantView:
     name: str
     base_price: Decimal
     currency: str
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerView:
-    """A customer's facts from the shop. ``orders_count`` is every order the shop knows of."""
-
-    user_id: int
-    email: str
-    customer_type_id: int | None
-    date_joined: datetime
-    birthday: date | None
-    orders_count: int
 
 
 @runtime_checkable

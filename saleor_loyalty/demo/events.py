@@ -17,7 +17,8 @@ from django.utils import timezone
 from ..config import ProgramConfig
 from ..engine.money import prorate
 from ..exceptions import LoyaltyError, ReferralRefused
-from ..services import customers, next_purchase, orders, points, quotes, rebate_codes, redemption, referrals, tiers
+from ..services import customers, orders, points, quotes, redemption, referrals, tiers
+from ..services.order_checks import check_order
 from ..services.orders import CreditResult, OrderFacts, OrderLineFacts
 from .shop import CHANNEL, DemoShop
 
@@ -73,15 +74,10 @@ def place_order(
     checkout = shop.fetch_checkout(token)
     if checkout is None:
         raise OrderRefused(f"no checkout {token}", field="token")
-    for check in (
-        redemption.check_redemption_for_order(token, user_id=checkout.user_id),
-        referrals.check_referral_discount(token, user_id=checkout.user_id, config=config, now=now),
-        next_purchase.check_next_purchase_discount(token, user_id=checkout.user_id, now=now),
-        rebate_codes.check_rebate_code(checkout.voucher_code, user_id=checkout.user_id),
-    ):
-        if not check.allowed:
-            raise OrderRefused(check.message, field="voucher_code")
-    quote = quotes.quote_checkout(token, config=config, now=now)
+    check = check_order(checkout, config=config, now=now)
+    if not check.allowed:
+        raise OrderRefused(check.message, field="voucher_code")
+    quote = quotes.quote_checkout_view(checkout, config=config, now=now)
     cart_lines = {line.line_id: line for line in checkout.cart.lines}
     line_totals = [line.total for line in quote.lines]
     paid = list(prorate(quote.goods_paid, line_totals, quote.currency)) if any(line_totals) else line_totals

@@ -2,17 +2,21 @@
 
 ``sync_checkout`` runs on every ``checkout_created`` / ``checkout_updated``:
 
-1. Split off units the buyer added to one of our gift lines (Saleor merges a same-variant add
+1. Read the checkout in one narrow query (``checkout_reader``); a checkout without lines has
+   nothing of ours to keep and costs that one query.
+2. Split off units the buyer added to one of our gift lines (Saleor merges a same-variant add
    into the existing line): the gift line goes back to its gift quantity, the extra units move
    to a new, ordinary paid line.
-2. Quote the cart (gift lines left out) with the services.
-3. Set or clear our overrides (recognised by ``REASON_PREFIX``; foreign overrides are left
-   alone), add, resize or delete gift lines, writing only what changed.
-4. If anything changed, re-fetch the lines and ``invalidate_checkout`` so Saleor recomputes the
-   totals. No checkout event is emitted from here.
+3. Quote the cart (gift lines left out) with the services: one query for the buyer's stored
+   facts and the rules stamp; prices and gifts need neither the balance nor tier progress.
+4. Set or clear our overrides (recognised by ``REASON_PREFIX``; foreign overrides are left
+   alone), add, resize or delete gift lines, writing only what changed, from the rows in hand.
+5. If anything changed, expire the checkout's prices (``invalidate_checkout_prices``, one
+   UPDATE): Saleor recomputes totals and discounts, with our prices, when the response reads
+   them. No checkout event is emitted from here.
 
-The number of queries does not grow with the number of lines: reads are Saleor's prefetching
-``fetch_checkout_lines``; writes are one bulk update, one bulk create and one delete.
+So a mutation that changes nothing the program depends on (email, address, delivery method)
+costs two statements, and none of the counts grows with the number of lines.
 """
 
 from __future__ import annotations
@@ -20,21 +24,23 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ..config import ProgramConfig
 from ..engine.money import quantize
 from ..engine.values import GiftLine, Quote
-from .quoting import quote_loaded_checkout
-from .mappers import GIFT_METADATA_KEY, GIFT_QUANTITY_KEY, REASON_PREFIX, is_gift_line, is_loyalty_override, to_cart
+from .checkout_reader import LineRow, read_checkout
+from .mappers import GIFT_METADATA_KEY, GIFT_QUANTITY_KEY, REASON_PREFIX, is_loyalty_override
 
 if TYPE_CHECKING:
-    from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
     from saleor.checkout.models import Checkout
 
 logger = logging.getLogger(__name__)
 
 PRICE_FIELDS = ["price_override", "price_override_reason"]
+# Set on the checkout instance a hook received, to its last_change after our sync.
+SYNC_MARK = "_loyalty_synced_at"
 REASON_MAX_LENGTH = 255
 
 
@@ -53,64 +59,85 @@ class SyncResult:
         return any((self.prices_changed, self.gifts_added, self.gifts_changed, self.gifts_removed, self.lines_split))
 
 
-def load_checkout(checkout: Checkout) -> tuple[CheckoutInfo, list[CheckoutLineInfo], Any]:
-    from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
-    from saleor.plugins.manager import get_plugins_manager
-
-    manager = get_plugins_manager(allow_replica=False)
-    lines, _ = fetch_checkout_lines(checkout)
-    return fetch_checkout_info(checkout, lines, manager), lines, manager
-
-
 def sync_checkout(checkout: Checkout, config: ProgramConfig) -> SyncResult:
     """Bring the checkout's loyalty prices and gift lines in line with a fresh quote."""
-    from saleor.checkout.utils import invalidate_checkout
+    from ..services.quotes import quote_checkout_view
 
-    checkout_info, lines, manager = load_checkout(checkout)
-    split = split_paid_units_off_gift_lines(checkout, lines)
+    # Saleor emits checkout_created and checkout_updated back to back for one checkoutCreate,
+    # on the same instance: unchanged since our last sync (same last_change), nothing to do.
+    if getattr(checkout, SYNC_MARK, None) == checkout.last_change:
+        return SyncResult()
+    result = _sync(checkout, config, quote_checkout_view)
+    setattr(checkout, SYNC_MARK, checkout.last_change)
+    return result
+
+
+def _sync(checkout: Checkout, config: ProgramConfig, quote_checkout_view: Any) -> SyncResult:
+    read = read_checkout(checkout)
+    if not read.rows:
+        return SyncResult()
+    split = split_paid_units_off_gift_lines(checkout, read.rows)
     if split:
-        checkout_info, lines, manager = load_checkout(checkout)
-    cart = to_cart(checkout_info, lines)
-    has_ours = any(is_loyalty_override(info.line) or is_gift_line(info.line) for info in lines)
-    if not cart.lines and not has_ours:
+        read = read_checkout(checkout)
+    has_ours = any(is_loyalty_override(row) or row.is_ours_gift for row in read.rows)
+    if not read.view.cart.lines and not has_ours:
         return SyncResult(lines_split=split)
-    quote: Quote = quote_loaded_checkout(checkout_info, lines, config)
-    prices_changed = apply_line_prices(lines, quote, currency=cart.currency)
-    added, changed, removed = apply_gift_lines(checkout, lines, quote.gift_lines if config.gifts_enabled else ())
+    quote: Quote = quote_checkout_view(read.view, config=config, with_points=False, with_progress=False)
+    prices_changed = apply_line_prices(read.rows, quote, currency=checkout.currency)
+    gifts = quote.gift_lines if config.gifts_enabled else ()
+    added, changed, removed = apply_gift_lines(checkout, read.rows, gifts)
     result = SyncResult(prices_changed, added, changed, removed, split)
     if result.changed:
-        checkout_info, lines, manager = load_checkout(checkout)
-        invalidate_checkout(checkout_info, lines, manager, save=True)
+        expire_prices(checkout)
     return result
+
+
+def expire_prices(checkout: Checkout) -> None:
+    """Make Saleor recompute the checkout's prices and discounts when they are next read.
+
+    Saleor's own ``invalidate_checkout_prices`` (one UPDATE of the checkout row): it reads
+    nothing but the checkout, so it gets the checkout alone. Always, even when the mutation
+    expired the prices before emitting the event: the instance a hook receives is not always
+    the one Saleor saved last (``checkoutCreate`` prices the checkout on another), so its
+    expiry time cannot be trusted to skip this.
+    """
+    from saleor.checkout.utils import invalidate_checkout_prices
+
+    invalidate_checkout_prices(SimpleNamespace(checkout=checkout), save=True)  # type: ignore[arg-type]
 
 
 def _reason(code: str) -> str:
     return f"{REASON_PREFIX}{code}"[:REASON_MAX_LENGTH]
 
 
-def apply_line_prices(lines: list[CheckoutLineInfo], quote: Quote, *, currency: str) -> int:
+def _line(row: LineRow, **fields: Any) -> Any:
+    """An unsaved ``CheckoutLine`` with the row's primary key and ``fields``, for a bulk update."""
+    from saleor.checkout.models import CheckoutLine
+
+    return CheckoutLine(id=row.line_id, **fields)
+
+
+def apply_line_prices(rows: tuple[LineRow, ...], quote: Quote, *, currency: str) -> int:
     """Set the quoted unit price on lines whose price dropped; clear ours where it no longer does."""
     from saleor.checkout.utils import checkout_lines_bulk_update
 
     quoted = {line.line_id: line for line in quote.lines}
     to_update = []
-    for info in lines:
-        line = info.line
-        if is_gift_line(line) or line.is_gift:
+    for row in rows:
+        if row.is_ours_gift or row.is_gift:
             continue
-        line_quote = quoted.get(str(line.pk))
+        line_quote = quoted.get(str(row.line_id))
         wanted: tuple[Decimal | None, str | None] = (None, None)
         if line_quote is not None and line_quote.reason is not None and line_quote.unit_price < line_quote.base_unit_price:
             wanted = (quantize(line_quote.unit_price, currency), _reason(line_quote.reason.code))
-        elif not is_loyalty_override(line):
+        elif not is_loyalty_override(row):
             continue  # not ours, or nothing to clear
-        current = (line.price_override, line.price_override_reason)
+        current = (row.price_override, row.price_override_reason)
         if current[0] is not None and wanted[0] is not None and Decimal(current[0]) == wanted[0] and current[1] == wanted[1]:
             continue
         if current == wanted:
             continue
-        line.price_override, line.price_override_reason = wanted
-        to_update.append(line)
+        to_update.append(_line(row, price_override=wanted[0], price_override_reason=wanted[1]))
     if to_update:
         checkout_lines_bulk_update(to_update, PRICE_FIELDS)
     return len(to_update)
@@ -121,28 +148,29 @@ def _gift_reason(gift: GiftLine) -> str:
     return _reason(code)
 
 
-def _gift_rule_id(line: Any) -> str | None:
-    value = (line.metadata or {}).get(GIFT_METADATA_KEY)
+def _gift_rule_id(row: LineRow) -> str | None:
+    value = (row.metadata or {}).get(GIFT_METADATA_KEY)
     return None if value is None else str(value)
 
 
-def apply_gift_lines(checkout: Checkout, lines: list[CheckoutLineInfo], gifts: tuple[GiftLine, ...]) -> tuple[int, int, int]:
+def apply_gift_lines(checkout: Checkout, rows: tuple[LineRow, ...], gifts: tuple[GiftLine, ...]) -> tuple[int, int, int]:
     """Add, resize and remove the plugin's gift lines; returns (added, changed, removed)."""
     from saleor.checkout.models import CheckoutLine
     from saleor.checkout.utils import checkout_lines_bulk_delete, checkout_lines_bulk_update
 
-    existing = {(_gift_rule_id(info.line), info.line.variant_id): info.line for info in lines if is_gift_line(info.line)}
+    existing = {(_gift_rule_id(row), row.variant_id): row for row in rows if row.is_ours_gift}
     wanted = {(str(gift.rule_id), gift.variant_id): gift for gift in gifts}
-    to_delete = [line.pk for key, line in existing.items() if key not in wanted]
+    to_delete = [row.line_id for key, row in existing.items() if key not in wanted]
     to_update = []
     for key, gift in wanted.items():
-        line = existing.get(key)
-        if line is None:
+        row = existing.get(key)
+        if row is None:
             continue
         reason = _gift_reason(gift)
-        if (line.quantity != gift.quantity or line.price_override != 0 or line.price_override_reason != reason
-                or _gift_quantities_of(line) != gift.quantity):
-            line.quantity, line.price_override, line.price_override_reason = gift.quantity, Decimal(0), reason
+        if (row.quantity != gift.quantity or row.price_override != 0 or row.price_override_reason != reason
+                or _gift_quantity_of(row.metadata) != gift.quantity):
+            line = _line(row, quantity=gift.quantity, price_override=Decimal(0), price_override_reason=reason,
+                         metadata=dict(row.metadata or {}))
             line.store_value_in_metadata({GIFT_QUANTITY_KEY: str(gift.quantity)})
             to_update.append(line)
     to_create = [gift for key, gift in wanted.items() if key not in existing]
@@ -186,7 +214,7 @@ def _create_gift_lines(checkout: Checkout, gifts: list[GiftLine]) -> list[Any]:
     return created
 
 
-def split_paid_units_off_gift_lines(checkout: Checkout, lines: list[CheckoutLineInfo]) -> int:
+def split_paid_units_off_gift_lines(checkout: Checkout, rows: tuple[LineRow, ...]) -> int:
     """Move units a buyer added to our gift line (Saleor merged them) to a separate paid line.
 
     The gift quantity is stored in the line's metadata when we write the line, so the excess over
@@ -195,23 +223,16 @@ def split_paid_units_off_gift_lines(checkout: Checkout, lines: list[CheckoutLine
     from saleor.checkout.models import CheckoutLine
     from saleor.checkout.utils import checkout_lines_bulk_update
 
-    gift_quantities = _gift_quantities(lines)
     to_update, to_create = [], []
-    for info in lines:
-        line = info.line
-        if not is_gift_line(line):
+    for row in rows:
+        gift_quantity = _gift_quantity_of(row.metadata) if row.is_ours_gift else None
+        if gift_quantity is None or row.quantity <= gift_quantity:
             continue
-        gift_quantity = gift_quantities.get(str(line.pk))
-        if gift_quantity is None or line.quantity <= gift_quantity:
-            continue
-        excess = line.quantity - gift_quantity
-        line.quantity = gift_quantity
-        to_update.append(line)
-        listing = info.channel_listing
+        to_update.append(_line(row, quantity=gift_quantity))
         to_create.append(CheckoutLine(
-            checkout=checkout, variant=info.variant, quantity=excess, currency=checkout.currency,
-            undiscounted_unit_price_amount=listing.price_amount if listing else Decimal(0),
-            prior_unit_price_amount=info.variant.get_prior_price_amount(listing) if listing else None,
+            checkout=checkout, variant_id=row.variant_id, quantity=row.quantity - gift_quantity,
+            currency=checkout.currency, undiscounted_unit_price_amount=row.listing_price or Decimal(0),
+            prior_unit_price_amount=row.prior_price,
         ))
     if to_update:
         checkout_lines_bulk_update(to_update, ["quantity"])
@@ -219,20 +240,9 @@ def split_paid_units_off_gift_lines(checkout: Checkout, lines: list[CheckoutLine
     return len(to_create)
 
 
-def _gift_quantities_of(line: Any) -> int | None:
-    raw = (line.metadata or {}).get(GIFT_QUANTITY_KEY)
+def _gift_quantity_of(metadata: dict[str, Any] | None) -> int | None:
+    raw = (metadata or {}).get(GIFT_QUANTITY_KEY)
     try:
         return None if raw is None else int(raw)
     except (TypeError, ValueError):
         return None
-
-
-def _gift_quantities(lines: list[CheckoutLineInfo]) -> dict[str, int]:
-    """The quantity each of our gift lines was written with, from its metadata."""
-    quantities = {}
-    for info in lines:
-        quantity = _gift_quantities_of(info.line)
-        if quantity is not None and is_gift_line(info.line):
-            quantities[str(info.line.pk)] = quantity
-    return quantities
-

@@ -23,10 +23,10 @@ from django.core.exceptions import ValidationError
 from ..config import ProgramConfig
 from ..engine.money import prorate
 from .mappers import GIFT_METADATA_KEY
-from .shop import get_saleor_shop, to_checkout_view
+from .checkout_reader import read_checkout
 
 if TYPE_CHECKING:
-    from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
+    from saleor.checkout.fetch import CheckoutInfo
     from saleor.order.models import Order
 
     from ..services.orders import OrderFacts, OrderInfo
@@ -34,30 +34,17 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def check_checkout_before_order(
-    checkout_info: CheckoutInfo, lines: list[CheckoutLineInfo] | None, config: ProgramConfig
-) -> None:
-    """Raise ``ValidationError`` when the checkout's loyalty voucher may not be used."""
-    from ..services import next_purchase, rebate_codes, redemption, referrals
+def check_checkout_before_order(checkout_info: CheckoutInfo, config: ProgramConfig) -> None:
+    """Raise ``ValidationError`` when the checkout's loyalty voucher may not be used
+    (``services.order_checks.check_order``); a checkout without a voucher costs no query."""
+    from ..services.order_checks import check_order
 
     checkout = checkout_info.checkout
     if not checkout.voucher_code:
         return
-    if lines is None:
-        from saleor.checkout.fetch import fetch_checkout_lines
-
-        lines, _ = fetch_checkout_lines(checkout)
-    user_id = checkout_info.user.pk if checkout_info.user is not None else None
-    token = str(checkout.token)
-    with get_saleor_shop().preloaded(to_checkout_view(checkout_info, lines)):
-        for check in (
-            redemption.check_redemption_for_order(token, user_id=user_id),
-            referrals.check_referral_discount(token, user_id=user_id, config=config),
-            next_purchase.check_next_purchase_discount(token, user_id=user_id),
-            rebate_codes.check_rebate_code(checkout.voucher_code, user_id=user_id),
-        ):
-            if not check.allowed:
-                raise ValidationError({"voucher_code": ValidationError(check.message, code="invalid")})
+    check = check_order(read_checkout(checkout).view, config=config)
+    if not check.allowed:
+        raise ValidationError({"voucher_code": ValidationError(check.message, code="invalid")})
 
 
 def get_order_facts(order: Order) -> OrderFacts:

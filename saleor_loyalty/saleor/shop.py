@@ -1,62 +1,31 @@
 """The Saleor implementation of the shop port (``saleor_loyalty.shop.Shop``).
 
 The services ask it for checkouts, variants and customers as plain views, and ask it to attach
-or detach a single-use discount on a checkout (``vouchers``). A hook that has already loaded a
-checkout's lines hands them over with ``preloaded`` so the quote does not load them again.
+or detach a single-use discount on a checkout (``vouchers``). A checkout is read in one narrow
+query (``checkout_reader``); the plugin's own hooks read it themselves and hand the services
+the view, so nothing here is asked for a checkout a hook already holds.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 
 from ..shop import CheckoutView, CustomerView, VariantView
 from . import vouchers
-from .mappers import to_cart
-
-if TYPE_CHECKING:
-    from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
-
-
-def to_checkout_view(checkout_info: CheckoutInfo, lines: list[CheckoutLineInfo]) -> CheckoutView:
-    checkout = checkout_info.checkout
-    return CheckoutView(
-        token=str(checkout.token), cart=to_cart(checkout_info, lines), user_id=checkout.user_id,
-        email=checkout.get_customer_email(), voucher_code=checkout.voucher_code,
-    )
+from .checkout_reader import read_checkout
 
 
 class SaleorShop:
     """Reads Saleor's models; writes only vouchers (through ``vouchers``)."""
 
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    @contextmanager
-    def preloaded(self, view: CheckoutView) -> Iterator[None]:
-        """Answer ``fetch_checkout(view.token)`` with ``view`` inside the block (no queries)."""
-        previous = getattr(self._local, "view", None)
-        self._local.view = view
-        try:
-            yield
-        finally:
-            self._local.view = previous
-
     def fetch_checkout(self, token: str) -> CheckoutView | None:
-        view = getattr(self._local, "view", None)
-        if view is not None and view.token == str(token):
-            return view
-        from .checkout import load_checkout
         from saleor.checkout.models import Checkout
 
         checkout = Checkout.objects.filter(token=token).first()
         if checkout is None:
             return None
-        checkout_info, lines, _ = load_checkout(checkout)
-        return to_checkout_view(checkout_info, lines)
+        return read_checkout(checkout).view
 
     def fetch_variants(self, channel: str, variant_ids: Collection[int]) -> dict[int, VariantView]:
         from saleor.product.models import ProductVariantChannelListing

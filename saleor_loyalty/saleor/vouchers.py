@@ -59,6 +59,18 @@ def create_voucher(
     return voucher, voucher_code
 
 
+def load_checkout(checkout: Any) -> tuple[Any, list[Any], Any]:
+    """Saleor's full checkout info, lines and a plugins manager: what ``add_voucher_to_checkout``
+    and ``invalidate_checkout`` take. Only the voucher paths load this much (the checkout sync
+    reads one narrow query, ``checkout_reader``)."""
+    from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
+    from saleor.plugins.manager import get_plugins_manager
+
+    manager = get_plugins_manager(allow_replica=False)
+    lines, _ = fetch_checkout_lines(checkout)
+    return fetch_checkout_info(checkout, lines, manager), lines, manager
+
+
 def attach_voucher(
     token: str, *, code: str, amount: Decimal, currency: str, name: str = "Loyalty discount",
     percent: Decimal | None = None,
@@ -67,8 +79,6 @@ def attach_voucher(
     only for a shared referral code (each checkout then gets its own percentage)."""
     from saleor.checkout.models import Checkout
     from saleor.checkout.utils import add_voucher_to_checkout, invalidate_checkout
-
-    from .checkout import load_checkout
 
     from ..services.referrals import is_referral_code
 
@@ -89,8 +99,6 @@ def detach_voucher(token: str, code: str) -> None:
     from saleor.checkout.models import Checkout
     from saleor.checkout.utils import invalidate_checkout, remove_voucher_from_checkout
     from saleor.discount.models import VoucherCode
-
-    from .checkout import load_checkout
 
     checkout = Checkout.objects.filter(token=token).first()
     if checkout is not None and checkout.voucher_code == code:

@@ -315,18 +315,17 @@ def get_buyer_context(user_id: int, *, own_tier_id: int | None, own_customer_typ
     A member of an active company buys as the company: its price lists and gift rules apply
     (``company_id``), its customer type when it has one (else their own), and the better-ranked
     of their own tier and the company's, so joining a company never costs a customer a tier.
-    One query, a second when both tiers are set.
+    One query (``customers.fetch_loyalty_facts``); ``own_tier_id`` overrides the stored tier.
     """
-    membership = get_membership(user_id)
-    if membership is None or not membership.company_is_active:
-        return BuyerContext(None, own_customer_type_id, own_tier_id)
-    customer_type_id = membership.customer_type_id or own_customer_type_id
-    tier_id = membership.tier_id or own_tier_id
-    if membership.tier_id is not None and own_tier_id is not None and own_tier_id != membership.tier_id:
-        ranks = dict(Tier.objects.filter(pk__in=[own_tier_id, membership.tier_id]).values_list("id", "rank"))
-        # A tier missing from the rows was deleted meanwhile: the other one stands.
-        tier_id = max(ranks, key=lambda tier: ranks[tier]) if ranks else None
-    return BuyerContext(membership.company_id, customer_type_id, tier_id)
+    from dataclasses import replace
+
+    from .customers import choose_buyer, fetch_loyalty_facts
+
+    facts = fetch_loyalty_facts(user_id)
+    if facts.tier_id != own_tier_id:
+        rank = Tier.objects.filter(pk=own_tier_id).values_list("rank", flat=True).first() if own_tier_id else None
+        facts = replace(facts, tier_id=own_tier_id, tier_rank=rank)
+    return choose_buyer(facts, own_customer_type_id=own_customer_type_id)
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..config import ProgramConfig
@@ -19,8 +19,8 @@ from ..exceptions import InvalidInput, NotFound
 from ..models import CustomerLoyalty, SystemCode
 from ..shop import CustomerView, get_shop
 from . import points
-from .companies import get_buyer_context
-from .rule_version import get_compiled_rules
+from .companies import BuyerContext
+from .rule_version import RulesStamp, get_compiled_rules
 
 
 @dataclass(frozen=True)
@@ -88,18 +88,92 @@ def set_birthday(user_id: int, birthday: date | None, *, today: date | None = No
     return _info(state)
 
 
-def build_customer_snapshot(user_id: int, *, now: datetime, with_points: bool = True) -> CustomerSnapshot:
+@dataclass(frozen=True)
+class LoyaltyFacts:
+    """What the program stores about a buyer, read in one query with the rules stamp.
+
+    ``tier_rank`` and ``company_tier_rank`` let the better of the two tiers be chosen without a
+    second query; ``rules_stamp`` feeds ``rule_version.get_compiled_rules`` so a quote reads no
+    separate stamp.
+    """
+
+    tier_id: int | None
+    birthday: date | None
+    company_id: int | None
+    company_is_active: bool
+    company_customer_type_id: int | None
+    company_tier_id: int | None
+    tier_rank: int | None
+    company_tier_rank: int | None
+    rules_stamp: RulesStamp
+
+
+_LOYALTY_FACTS_SQL = """
+SELECT cl.tier_id, cl.birthday, m.company_id, c.is_active, c.customer_type_id, c.tier_id,
+       own.rank, ct.rank, rv.version, rv.stamp
+FROM (SELECT %s::bigint AS user_id) AS u
+LEFT JOIN loyalty_customer AS cl ON cl.user_id = u.user_id
+LEFT JOIN loyalty_company_member AS m ON m.user_id = u.user_id
+LEFT JOIN loyalty_company AS c ON c.id = m.company_id
+LEFT JOIN loyalty_tier AS own ON own.id = cl.tier_id
+LEFT JOIN loyalty_tier AS ct ON ct.id = c.tier_id
+LEFT JOIN loyalty_rules_version AS rv ON rv.id = 1
+"""
+
+
+def fetch_loyalty_facts(user_id: int | None) -> LoyaltyFacts:
+    """The buyer's stored tier, birthday and company, and the rules stamp: one query.
+
+    For a guest (``user_id`` None) only the stamp is read (the same one query).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_LOYALTY_FACTS_SQL, [user_id])
+        row = cursor.fetchone()
+    version, stamp = row[8], row[9]
+    return LoyaltyFacts(
+        tier_id=row[0], birthday=row[1], company_id=row[2], company_is_active=bool(row[3]),
+        company_customer_type_id=row[4], company_tier_id=row[5], tier_rank=row[6], company_tier_rank=row[7],
+        rules_stamp=RulesStamp(0, "initial") if version is None else RulesStamp(int(version), str(stamp)),
+    )
+
+
+def choose_buyer(facts: LoyaltyFacts, *, own_customer_type_id: int | None) -> BuyerContext:
+    """What the customer buys as, from their facts (the rule of ``companies.get_buyer_context``).
+
+    In no company, or a deactivated one: themselves. In an active company: the company's price
+    lists (``company_id``), its customer type when it has one, and the better-ranked of the two
+    tiers, so joining a company never costs a customer a tier. A tier deleted meanwhile has no
+    rank; the other one stands.
+    """
+    if facts.company_id is None or not facts.company_is_active:
+        return BuyerContext(None, own_customer_type_id, facts.tier_id)
+    tier_id = facts.company_tier_id or facts.tier_id
+    if facts.company_tier_id is not None and facts.tier_id is not None and facts.tier_id != facts.company_tier_id:
+        ranked = [(rank, tier) for rank, tier in ((facts.tier_rank, facts.tier_id),
+                                                   (facts.company_tier_rank, facts.company_tier_id)) if rank is not None]
+        tier_id = max(ranked)[1] if ranked else None
+    return BuyerContext(facts.company_id, facts.company_customer_type_id or own_customer_type_id, tier_id)
+
+
+def build_customer_snapshot(
+    user_id: int,
+    *,
+    now: datetime,
+    with_points: bool = True,
+    customer: CustomerView | None = None,
+    facts: LoyaltyFacts | None = None,
+) -> CustomerSnapshot:
     """The engine's view of a customer: type from the shop, company, tier, orders and points.
 
-    A member of an active company buys as the company (``companies.get_buyer_context``): its
-    price lists and gift rules, its customer type, and the better of its tier and their own.
-    A fixed number of queries (the shop's own lookup, one for the stored state, one or two for
-    the company, one for the balance): quoting never depends on how much history a customer has.
+    A member of an active company buys as the company (``choose_buyer``): its price lists and
+    gift rules, its customer type, and the better of its tier and their own. ``customer`` (the
+    shop's facts, when the caller loaded them with the checkout) and ``facts`` (when already
+    read) save their queries; otherwise one query each, and one for the balance when
+    ``with_points``: quoting never depends on how much history a customer has.
     """
-    customer = fetch_customer(user_id)
-    state = CustomerLoyalty.objects.filter(user_id=user_id).values_list("tier_id", "birthday").first()
-    own_tier_id, stored_birthday = state if state is not None else (None, None)
-    buyer = get_buyer_context(user_id, own_tier_id=own_tier_id, own_customer_type_id=customer.customer_type_id)
+    customer = customer if customer is not None else fetch_customer(user_id)
+    facts = facts if facts is not None else fetch_loyalty_facts(user_id)
+    buyer = choose_buyer(facts, own_customer_type_id=customer.customer_type_id)
     available = points.get_balance(points.Owner.customer(user_id)).available if with_points else None
     return CustomerSnapshot(
         user_id=user_id,
@@ -109,7 +183,7 @@ def build_customer_snapshot(user_id: int, *, now: datetime, with_points: bool = 
         tier_id=buyer.tier_id,
         orders_count=customer.orders_count,
         signed_up_on=customer.date_joined.date(),
-        birthday=stored_birthday or customer.birthday,
+        birthday=facts.birthday or customer.birthday,
         available_points=available,
     )
 

@@ -16,9 +16,9 @@ from ..engine.money import quantize
 from ..engine.rules import DiscountKind
 from ..exceptions import NotFound, Refused
 from ..models import CodeKind, CodeStatus, DiscountCode
-from ..shop import get_shop
+from ..shop import CheckoutView, get_shop
 from .codes import OrderCheck
-from .quotes import fetch_checkout, quote_checkout
+from .quotes import fetch_checkout, quote_checkout_view
 
 HUNDRED = Decimal("100")
 
@@ -72,7 +72,7 @@ def apply_next_purchase_discount(
         raise Refused("the checkout belongs to another customer", reason="not_owner", field="token")
     if checkout.cart.currency != row.currency:
         raise Refused(f"this discount is in {row.currency}", reason="currency", field="code")
-    subtotal = quote_checkout(token, config=config, now=now).subtotal
+    subtotal = quote_checkout_view(checkout, config=config, now=now, with_points=False, with_progress=False).subtotal
     if row.discount_kind == DiscountKind.PERCENT.value:
         amount = quantize(subtotal * row.discount_value / HUNDRED, checkout.cart.currency)
     else:
@@ -86,11 +86,12 @@ def apply_next_purchase_discount(
     return NextPurchaseDiscount(row.code, amount, checkout.cart.currency, row.valid_until)
 
 
-def check_next_purchase_discount(token: str, *, user_id: int | None, now: datetime | None = None) -> OrderCheck:
+def check_next_purchase_discount(
+    checkout: CheckoutView, *, user_id: int | None, now: datetime | None = None
+) -> OrderCheck:
     """For ``preprocess_order_creation``: a next-purchase code on the checkout must be the
     customer's, unused and unexpired. A checkout without one is allowed."""
     now = now or timezone.now()
-    checkout = fetch_checkout(token)
     if not checkout.voucher_code:
         return OrderCheck.ok()
     row = DiscountCode.objects.filter(code=checkout.voucher_code, kind=CodeKind.NEXT_PURCHASE).first()

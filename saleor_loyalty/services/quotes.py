@@ -1,7 +1,9 @@
 """Quote use cases: what the program says about a checkout, and B2B price tables before checkout.
 
-Both load their inputs through the shop port and the database with a fixed number of queries
-(the compiled rules are cached per process), then let the engine decide. Neither writes.
+A checkout is quoted as a value (``quote_checkout_view``): the caller hands over what it read,
+the service adds the buyer's stored facts and lets the engine decide. Price tables load their
+variants through the shop port. Both use a fixed number of queries (the compiled rules are cached
+per process) and neither writes.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from ..engine.quote import price_table, quote_cart
 from ..engine.values import CustomerSnapshot, Quote, VariantPriceTable, VariantSnapshot
 from ..exceptions import CheckoutNotFound
 from ..shop import CheckoutView, get_shop
-from .customers import build_customer_snapshot
-from .rule_version import get_compiled_rules
+from .customers import build_customer_snapshot, fetch_loyalty_facts
+from .rule_version import RulesStamp, get_compiled_rules
 from .tiers import get_customer_stats
 
 
@@ -30,26 +32,47 @@ def fetch_checkout(token: str) -> CheckoutView:
     return checkout
 
 
-def get_checkout_customer(checkout: CheckoutView, *, now: datetime) -> CustomerSnapshot:
-    """The engine's customer for a checkout: the signed-in customer, or an anonymous buyer."""
+def get_checkout_customer(checkout: CheckoutView, *, now: datetime, with_points: bool = True) -> tuple[CustomerSnapshot, RulesStamp]:
+    """The engine's customer for a checkout (the signed-in customer, or an anonymous buyer), and
+    the rules stamp read in the same query."""
+    facts = fetch_loyalty_facts(checkout.user_id)
     if checkout.user_id is None:
-        return CustomerSnapshot.anonymous(email=checkout.email)
-    return build_customer_snapshot(checkout.user_id, now=now)
+        return CustomerSnapshot.anonymous(email=checkout.email), facts.rules_stamp
+    snapshot = build_customer_snapshot(
+        checkout.user_id, now=now, with_points=with_points, customer=checkout.customer, facts=facts
+    )
+    return snapshot, facts.rules_stamp
 
 
 def quote_checkout(token: str, *, config: ProgramConfig, now: datetime | None = None) -> Quote:
+    """Everything the program says about the checkout ``token`` (``quote_checkout_view``), read
+    through the shop port; ``CheckoutNotFound`` when there is none."""
+    return quote_checkout_view(fetch_checkout(token), config=config, now=now)
+
+
+def quote_checkout_view(
+    checkout: CheckoutView,
+    *,
+    config: ProgramConfig,
+    now: datetime | None = None,
+    with_points: bool = True,
+    with_progress: bool = True,
+) -> Quote:
     """Everything the program says about a checkout: line prices with reasons, gifts, points
     earned, points redeemable, and progress to the next gift and tier.
 
-    Queries do not grow with the number of lines: the rules come compiled from the cache, the
-    customer's figures from one aggregate query.
+    The checkout comes in as a value: the caller read it (the plugin's hook, with the lines it
+    writes to; the storefront's quote, through the shop port). One query for the buyer's stored
+    facts and the rules stamp (the rules come compiled from the cache), one for the balance
+    (``with_points``: what may be redeemed) and one aggregate for tier progress
+    (``with_progress``); none grows with the lines. The plugin's checkout sync needs neither:
+    prices and gifts do not depend on them.
     """
     now = now or timezone.now()
-    checkout = fetch_checkout(token)
-    rules = get_compiled_rules(config)
-    customer = get_checkout_customer(checkout, now=now)
+    customer, stamp = get_checkout_customer(checkout, now=now, with_points=with_points)
+    rules = get_compiled_rules(config, stamp=stamp)
     stats = None
-    if customer.user_id is not None and rules.terms.tiers_enabled and rules.tiers_by_rank:
+    if with_progress and customer.user_id is not None and rules.terms.tiers_enabled and rules.tiers_by_rank:
         stats = get_customer_stats(customer.user_id, required_stats(rules.tiers_by_rank), now=now)
     return quote_cart(checkout.cart, customer, rules, now=now, stats=stats)
 

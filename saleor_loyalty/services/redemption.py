@@ -20,7 +20,7 @@ from ..engine.money import quantize
 from ..engine.quote import quote_cart
 from ..exceptions import InvalidInput, RedemptionRefused
 from ..models import CodeKind, CodeStatus, DiscountCode, HoldStatus
-from ..shop import get_shop
+from ..shop import CheckoutView, get_shop
 from . import points as points_service
 from .codes import OrderCheck, generate_code
 from .company_limits import check_member_redemption
@@ -131,14 +131,14 @@ def cancel_redemption(token: str, *, user_id: int, now: datetime | None = None) 
     return _info(code)
 
 
-def check_redemption_for_order(token: str, *, user_id: int | None) -> OrderCheck:
+def check_redemption_for_order(checkout: CheckoutView, *, user_id: int | None) -> OrderCheck:
     """For ``preprocess_order_creation``: may the checkout's points discount be used?
 
     Refused when the attached code is a redemption of another customer or another checkout,
     was cancelled or used, or its points are no longer held (the hold expired and was released).
     A checkout without one of our redemption codes is allowed.
     """
-    checkout = fetch_checkout(token)
+    token = checkout.token
     if not checkout.voucher_code:
         return OrderCheck.ok()
     code = DiscountCode.objects.select_related("hold").filter(code=checkout.voucher_code, kind=CodeKind.REDEMPTION).first()

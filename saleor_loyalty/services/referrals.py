@@ -27,11 +27,11 @@ from ..models import (
     ReferralStatus,
     SystemCode,
 )
-from ..shop import get_shop
+from ..shop import CheckoutView, get_shop
 from . import points
 from .codes import OrderCheck, generate_code
 from .customers import award_signup_bonus, build_customer_snapshot, fetch_customer
-from .quotes import fetch_checkout, quote_checkout
+from .quotes import fetch_checkout, quote_checkout_view
 from .rule_version import get_compiled_rules
 
 
@@ -187,7 +187,7 @@ def apply_referral_discount(
         _, check = _check_referee_code(user_id, referral.code)
     if not check.allowed or referral is None:
         raise ReferralRefused(check.message, reason=check.reason)
-    quote = quote_checkout(token, config=config, now=now)
+    quote = quote_checkout_view(checkout, config=config, now=now, with_points=False, with_progress=False)
     discount = calculate_referee_discount(quote.subtotal, get_compiled_rules(config), currency=quote.currency)
     if not discount.applies:
         raise ReferralRefused(f"the referral discount does not apply: {discount.code}", reason="not_applicable")
@@ -197,7 +197,7 @@ def apply_referral_discount(
 
 
 def check_referral_discount(
-    token: str, *, user_id: int | None, config: ProgramConfig, now: datetime | None = None
+    checkout: CheckoutView, *, user_id: int | None, config: ProgramConfig, now: datetime | None = None
 ) -> OrderCheck:
     """For ``preprocess_order_creation``: may this checkout's referral code be used?
 
@@ -210,7 +210,6 @@ def check_referral_discount(
     that computes it per checkout, as Saleor does, never gives one referee another's amount.
     """
     now = now or timezone.now()
-    checkout = fetch_checkout(token)
     code = (checkout.voucher_code or "").strip().upper()
     if not code or not is_referral_code(code):
         return OrderCheck.ok()
@@ -222,7 +221,7 @@ def check_referral_discount(
     check = _check_referee(user_id, config, now)[1]
     if not check.allowed:
         return check
-    quote = quote_checkout(token, config=config, now=now)
+    quote = quote_checkout_view(checkout, config=config, now=now, with_points=False, with_progress=False)
     entitled = calculate_referee_discount(quote.subtotal, get_compiled_rules(config), currency=quote.currency)
     if checkout.cart.order_discount > entitled.amount:
         return OrderCheck.refuse(

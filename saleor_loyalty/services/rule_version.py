@@ -60,15 +60,16 @@ _cache_lock = threading.Lock()
 _compiled_cache: dict[tuple[str, str], tuple[str, ProgramConfig, CompiledRuleSet]] = {}
 
 
-def get_compiled_rules(config: ProgramConfig) -> CompiledRuleSet:
+def get_compiled_rules(config: ProgramConfig, *, stamp: RulesStamp | None = None) -> CompiledRuleSet:
     """The active rules compiled for the engine, rebuilt only when the stamp or config changed.
 
-    Costs one tiny query when nothing changed; a rebuild loads every rule with a constant number
+    Costs one tiny query when nothing changed, none when the caller read ``stamp`` already (the
+    checkout path reads it with the buyer's facts, ``customers.fetch_loyalty_facts``); a rebuild loads every rule with a constant number
     of queries (prefetching entries and breaks). Inside a transaction that changed rules, the
     transaction's own stamp is seen, so the caller quotes against its own changes; a rolled-back
     stamp is never reused, so the cache cannot confuse it with a later committed one.
     """
-    stamp = get_rules_stamp()
+    stamp = stamp or get_rules_stamp()
     key = (connection.alias, str(connection.settings_dict["NAME"]))
     cached = _compiled_cache.get(key)
     if cached is not None and cached[0] == stamp.stamp and cached[1] == config:

@@ -94,3 +94,21 @@ def gift_rule(gift_variant: Any, db: None) -> Any:
         "name": "Free gift from 50", "threshold": Decimal("50"), "currency": "USD",
         "variant_id": gift_variant.pk, "quantity": 1, "audience_kind": "everyone",
     })
+
+
+@pytest.fixture
+def overhead_shop(loyalty_plugin: Any, user_api_client: Any, b2b_customer: Any, b2b_customer_type: Any,
+                  product: Any, channel_USD: Any, warehouse: Any, site_settings: Any) -> Any:
+    """30 variants of ``product`` at 10.00; B2B buyers pay 9.50 from 10 units of any of them."""
+    from saleor_loyalty.services import price_lists, rules
+
+    from .overhead import Shop, make_variants
+
+    site_settings.limit_quantity_per_checkout = 100_000
+    site_settings.save(update_fields=["limit_quantity_per_checkout"])
+    variants = make_variants(product, channel_USD, warehouse, 30)
+    price_list = rules.create_price_list({
+        "name": "B2B", "currency": "USD", "audience_kind": "customer_type", "customer_type_id": b2b_customer_type.pk})
+    price_lists.create_price_list_entry(price_list.pk, {
+        "target_kind": "product", "target_id": product.pk, "breaks": [{"min_quantity": 10, "fixed_price": "9.50"}]})
+    return Shop(user_api_client, variants, email=b2b_customer.email)

@@ -11,7 +11,7 @@ import pytest
 from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.exceptions import Refused
 from saleor_loyalty.models import CodeStatus, DiscountCode
-from saleor_loyalty.services import next_purchase, orders, rules
+from saleor_loyalty.services import next_purchase, orders, quotes, rules
 
 from .fakes import FakeShop
 from .helpers import make_order
@@ -41,7 +41,7 @@ def test_code_is_listed_applied_and_checked(shop: FakeShop, shopper: Any, earned
     assert [row.code for row in listed] == [earned_code]
     assert (applied.amount, applied.valid_until) == (Decimal("8.50"), now + timedelta(days=14))
     assert shop.checkouts["tok"].voucher == (earned_code, Decimal("8.50"))
-    assert next_purchase.check_next_purchase_discount("tok", user_id=shopper.pk, now=now).allowed
+    assert next_purchase.check_next_purchase_discount(quotes.fetch_checkout("tok"), user_id=shopper.pk, now=now).allowed
 
 
 def test_someone_elses_or_expired_code_is_refused(
@@ -57,7 +57,7 @@ def test_someone_elses_or_expired_code_is_refused(
         next_purchase.apply_next_purchase_discount("tok", earned_code, user_id=shopper.pk, config=config, now=later)
     assert exc2.value.reason == "expired"
     shop.checkouts["theirs"].voucher = (earned_code, Decimal("8.50"))
-    check = next_purchase.check_next_purchase_discount("theirs", user_id=other_customer.pk, now=now)
+    check = next_purchase.check_next_purchase_discount(quotes.fetch_checkout("theirs"), user_id=other_customer.pk, now=now)
     assert (check.allowed, check.reason) == (False, "not_owner")
 
 
@@ -65,5 +65,5 @@ def test_the_order_that_uses_the_code_spends_it(shop: FakeShop, shopper: Any, ea
     next_purchase.apply_next_purchase_discount("tok", earned_code, user_id=shopper.pk, config=config, now=now)
     orders.record_order(make_order("o2", shopper, placed_at=now, goods="76.45", voucher_code=earned_code))
     assert DiscountCode.objects.get(code=earned_code).status == CodeStatus.USED
-    check = next_purchase.check_next_purchase_discount("tok", user_id=shopper.pk, now=now)
+    check = next_purchase.check_next_purchase_discount(quotes.fetch_checkout("tok"), user_id=shopper.pk, now=now)
     assert (check.allowed, check.reason) == (False, "already_used")

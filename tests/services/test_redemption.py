@@ -11,7 +11,7 @@ import pytest
 from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.exceptions import InvalidInput, RedemptionRefused
 from saleor_loyalty.models import CodeStatus, DiscountCode, HoldStatus, PointHold
-from saleor_loyalty.services import orders, points, redemption
+from saleor_loyalty.services import orders, points, quotes, redemption
 
 from .fakes import FakeShop
 from .helpers import make_order
@@ -100,15 +100,15 @@ def test_check_before_order_refuses_someone_elses_code(shop: FakeShop, rich_shop
     shop.checkouts["other"].voucher = (info.code, info.amount)
 
     # then
-    assert redemption.check_redemption_for_order("tok", user_id=rich_shopper.pk).allowed
-    refused = redemption.check_redemption_for_order("other", user_id=other_customer.pk)
+    assert redemption.check_redemption_for_order(quotes.fetch_checkout("tok"), user_id=rich_shopper.pk).allowed
+    refused = redemption.check_redemption_for_order(quotes.fetch_checkout("other"), user_id=other_customer.pk)
     assert (refused.allowed, refused.reason) == (False, "not_owner")
 
 
 def test_check_before_order_refuses_when_the_hold_is_gone(shop: FakeShop, rich_shopper: Any, config: ProgramConfig, now: datetime):
     redemption.redeem_points("tok", user_id=rich_shopper.pk, points=1000, config=config, now=now)
     points.release_hold_for_checkout("tok", reason="expired", now=now)
-    check = redemption.check_redemption_for_order("tok", user_id=rich_shopper.pk)
+    check = redemption.check_redemption_for_order(quotes.fetch_checkout("tok"), user_id=rich_shopper.pk)
     assert (check.allowed, check.reason) == (False, "hold_gone")
 
 

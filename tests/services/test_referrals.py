@@ -11,7 +11,7 @@ import pytest
 from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.exceptions import ReferralRefused
 from saleor_loyalty.models import Referral, ReferralStatus
-from saleor_loyalty.services import orders, points, referrals, rules
+from saleor_loyalty.services import orders, points, quotes, referrals, rules
 
 from .fakes import FakeShop
 from .helpers import make_order
@@ -123,10 +123,10 @@ def test_referee_discount_is_attached_and_checked_before_the_order(
     # then: 10 % of 84.95, half up, under the referrer's own referral code
     assert discount.amount == Decimal("8.50")
     assert shop.checkouts["tok"].voucher == (referrals.create_referral_code(referrer.pk).code, Decimal("8.50"))
-    assert referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now).allowed
+    assert referrals.check_referral_discount(quotes.fetch_checkout("tok"), user_id=referee.pk, config=config, now=now).allowed
     # the referee placed another order meanwhile: not the first any more
     shop.add_customer(referee, orders_count=1)
-    check = referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+    check = referrals.check_referral_discount(quotes.fetch_checkout("tok"), user_id=referee.pk, config=config, now=now)
     assert (check.allowed, check.reason) == (False, "not_first_order")
 
 
@@ -209,7 +209,7 @@ def test_recording_the_order_spends_the_referral_code(
     referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
     orders.record_order(make_order("o1", referee, placed_at=now, goods="90", voucher_code=code))
 
-    check = referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+    check = referrals.check_referral_discount(quotes.fetch_checkout("tok"), user_id=referee.pk, config=config, now=now)
     assert (check.allowed, check.reason) == (False, "already_used")
     with pytest.raises(ReferralRefused) as exc:
         referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
@@ -233,12 +233,12 @@ def test_referees_of_one_referrer_share_the_code_and_no_one_else_may_use_it(
 
     # the code typed in by a customer it did not refer, or by the referrer, is refused at the order
     shop.checkouts["zed"].voucher = shop.checkouts["own"].voucher = (code, Decimal("10.00"))
-    zed = referrals.check_referral_discount("zed", user_id=stranger.pk, config=config, now=now)
-    own = referrals.check_referral_discount("own", user_id=referrer.pk, config=config, now=now)
-    guest = referrals.check_referral_discount("zed", user_id=None, config=config, now=now)
+    zed = referrals.check_referral_discount(quotes.fetch_checkout("zed"), user_id=stranger.pk, config=config, now=now)
+    own = referrals.check_referral_discount(quotes.fetch_checkout("own"), user_id=referrer.pk, config=config, now=now)
+    guest = referrals.check_referral_discount(quotes.fetch_checkout("zed"), user_id=None, config=config, now=now)
     assert [(c.allowed, c.reason) for c in (zed, own, guest)] == [
         (False, "not_owner"), (False, "self_referral"), (False, "not_owner")]
-    assert referrals.check_referral_discount("bob", user_id=bob.pk, config=config, now=now).allowed
+    assert referrals.check_referral_discount(quotes.fetch_checkout("bob"), user_id=bob.pk, config=config, now=now).allowed
 
 
 def test_a_discount_above_what_the_checkout_earns_is_refused(
@@ -253,9 +253,9 @@ def test_a_discount_above_what_the_checkout_earns_is_refused(
     referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
     shop.checkouts["tok"].voucher = (code, Decimal("9.00"))
 
-    check = referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now)
+    check = referrals.check_referral_discount(quotes.fetch_checkout("tok"), user_id=referee.pk, config=config, now=now)
 
     # then: 10 % of 60.00 is 6.00; 9.00 is refused until the discount is applied again
     assert (check.allowed, check.reason) == (False, "discount_changed")
     referrals.apply_referral_discount("tok", user_id=referee.pk, config=config, now=now)
-    assert referrals.check_referral_discount("tok", user_id=referee.pk, config=config, now=now).allowed
+    assert referrals.check_referral_discount(quotes.fetch_checkout("tok"), user_id=referee.pk, config=config, now=now).allowed

@@ -1,0 +1,66 @@
+"""Statements the plugin adds to each checkout mutation, plugin on minus plugin off (issue 14).
+
+Deterministic, so they are tests; the time side is ``benchmarks/checkout.py``. Each case runs
+the real mutation through Saleor's API on fresh data, at 1 and at 30 lines, with a B2B buyer
+whose price list breaks at 10 units. The budgets: nothing the program depends on changed, 2;
+a line change that keeps prices, 3; one that moves prices, 8; ``checkoutComplete``, 4.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from .overhead import Shop, cases, measure, plugin_statements
+
+BUDGETS = {
+    "checkoutCreate": 3,
+    "checkoutLinesAdd": 3,
+    "checkoutLinesUpdate (prices kept)": 3,
+    "checkoutLinesUpdate (crossing a break)": 8,
+    "checkoutShippingAddressUpdate": 2,
+    "checkoutEmailUpdate": 2,
+    "checkoutDeliveryMethodUpdate": 2,
+}
+
+
+def extra_statements(shop: Shop, name: str, lines: int, settings: Any, capture: Any) -> tuple[int, Any]:
+    case = cases(shop)[name]
+    for on in (False, True):  # warm both paths (compiled rules, plugin configuration) first
+        measure(case, lines, settings=settings, capture_on_commit=capture, on=on)
+    off, _, _ = measure(case, lines, settings=settings, capture_on_commit=capture, on=False)
+    on, _, state = measure(case, lines, settings=settings, capture_on_commit=capture, on=True)
+    return len(on) - len(off), (state, plugin_statements(on, off))
+
+
+@pytest.mark.parametrize("lines", [1, 30])
+@pytest.mark.parametrize("name", list(BUDGETS))
+def test_extra_statements_stay_within_budget(
+    overhead_shop: Shop, name: str, lines: int, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # when the mutation runs with the plugin on and off
+    extra, (_, sql) = extra_statements(overhead_shop, name, lines, settings, django_capture_on_commit_callbacks)
+    # then the plugin adds no more than the budget
+    assert extra <= BUDGETS[name], f"{name} at {lines} lines: {extra} extra statements:\n" + "\n".join(sql)
+
+
+def test_crossing_a_break_is_priced_in_the_measured_mutation(
+    overhead_shop: Shop, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The budget test above measures real work: the plugin's price is on every line after it."""
+    from saleor.checkout.models import Checkout
+
+    from saleor_loyalty.saleor.checkout_reader import read_checkout
+    from saleor_loyalty.services.quotes import fetch_checkout  # noqa: F401 - the port is registered
+
+    _, ((checkout_id, _), _) = extra_statements(
+        overhead_shop, "checkoutLinesUpdate (crossing a break)", 30, settings, django_capture_on_commit_callbacks)
+    import graphene
+
+    token = graphene.Node.from_global_id(checkout_id)[1]
+    rows = read_checkout(Checkout.objects.get(token=token)).rows
+    assert len(rows) == 30
+    assert {(row.quantity, row.price_override, (row.price_override_reason or "")[:18]) for row in rows} == {
+        (10, Decimal("9.50"), "loyalty:tier-price")}
