@@ -63,6 +63,17 @@ class LoyaltyPlugin(BasePlugin):
         if problems:
             raise ValidationError({name: ValidationError(message, code="invalid") for name, message in problems.items()})
 
+    @classmethod
+    def pre_save_plugin_configuration(cls, plugin_configuration: PluginConfiguration) -> None:
+        """Switched off: take our prices and gift lines off open checkouts once the change is saved
+        (no hook runs for an inactive plugin, so nothing else would)."""
+        if not plugin_configuration.active:
+            from django.db import transaction
+
+            from .saleor.checkout import clear_loyalty_lines
+
+            transaction.on_commit(clear_loyalty_lines)
+
     # --- checkout -------------------------------------------------------------------------
 
     def checkout_created(self, checkout: Checkout, previous_value: Any, webhooks: Any = None) -> Any:
@@ -91,7 +102,7 @@ class LoyaltyPlugin(BasePlugin):
         from .saleor.orders import check_checkout_before_order
 
         try:
-            check_checkout_before_order(checkout_info, self.program_config)
+            check_checkout_before_order(checkout_info, lines, self.program_config)
         except ValidationError:
             raise
         except Exception as exc:

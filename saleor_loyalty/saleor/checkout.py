@@ -27,11 +27,15 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from ..config import ProgramConfig
 from ..engine.money import quantize
 from ..engine.values import GiftLine, Quote
 from .checkout_reader import LineRow, read_checkout
-from .mappers import GIFT_METADATA_KEY, GIFT_QUANTITY_KEY, REASON_PREFIX, is_loyalty_override
+from .mappers import (
+    GIFT_METADATA_KEY, GIFT_QUANTITY_KEY, GIFT_REASON_PREFIX, REASON_PREFIX, is_gift_line, is_loyalty_override,
+)
 
 if TYPE_CHECKING:
     from saleor.checkout.models import Checkout
@@ -59,37 +63,50 @@ class SyncResult:
         return any((self.prices_changed, self.gifts_added, self.gifts_changed, self.gifts_removed, self.lines_split))
 
 
-def sync_checkout(checkout: Checkout, config: ProgramConfig) -> SyncResult:
+def sync_checkout(checkout: Checkout, config: ProgramConfig, *, force: bool = False) -> SyncResult:
     """Bring the checkout's loyalty prices and gift lines in line with a fresh quote."""
     from ..services.quotes import quote_checkout_view
 
     # Saleor emits checkout_created and checkout_updated back to back for one checkoutCreate,
     # on the same instance: unchanged since our last sync (same last_change), nothing to do.
-    if getattr(checkout, SYNC_MARK, None) == checkout.last_change:
+    if not force and getattr(checkout, SYNC_MARK, None) == checkout.last_change:
         return SyncResult()
     result = _sync(checkout, config, quote_checkout_view)
     setattr(checkout, SYNC_MARK, checkout.last_change)
     return result
 
 
-def _sync(checkout: Checkout, config: ProgramConfig, quote_checkout_view: Any) -> SyncResult:
+def _sync(checkout: Checkout, config: ProgramConfig, quote_checkout_view: Any, *, write: bool = True) -> SyncResult:
     read = read_checkout(checkout)
     if not read.rows:
         return SyncResult()
-    split = split_paid_units_off_gift_lines(checkout, read.rows)
+    split = split_paid_units_off_gift_lines(checkout, read.rows) if write else 0
     if split:
         read = read_checkout(checkout)
     has_ours = any(is_loyalty_override(row) or row.is_ours_gift for row in read.rows)
     if not read.view.cart.lines and not has_ours:
         return SyncResult(lines_split=split)
     quote: Quote = quote_checkout_view(read.view, config=config, with_points=False, with_progress=False)
-    prices_changed = apply_line_prices(read.rows, quote, currency=checkout.currency)
+    prices_changed = apply_line_prices(read.rows, quote, currency=checkout.currency, write=write)
     gifts = quote.gift_lines if config.gifts_enabled else ()
-    added, changed, removed = apply_gift_lines(checkout, read.rows, gifts)
+    added, changed, removed = apply_gift_lines(checkout, read.rows, gifts, write=write)
     result = SyncResult(prices_changed, added, changed, removed, split)
-    if result.changed:
+    if result.changed and write:
         expire_prices(checkout)
     return result
+
+
+def is_synced(checkout: Checkout, config: ProgramConfig) -> bool:
+    """Whether the checkout's loyalty prices and gift lines are what a fresh quote gives (reads
+    only): a rule deleted or changed since the last checkout mutation leaves them stale."""
+    from ..services.quotes import quote_checkout_view
+
+    return not _sync(checkout, config, quote_checkout_view, write=False).changed
+
+
+def has_loyalty_lines(lines: Any) -> bool:
+    """Whether any of Saleor's loaded line infos carries our price or is our gift (no query)."""
+    return any(is_loyalty_override(info.line) or is_gift_line(info.line) for info in lines or ())
 
 
 def expire_prices(checkout: Checkout) -> None:
@@ -117,7 +134,7 @@ def _line(row: LineRow, **fields: Any) -> Any:
     return CheckoutLine(id=row.line_id, **fields)
 
 
-def apply_line_prices(rows: tuple[LineRow, ...], quote: Quote, *, currency: str) -> int:
+def apply_line_prices(rows: tuple[LineRow, ...], quote: Quote, *, currency: str, write: bool = True) -> int:
     """Set the quoted unit price on lines whose price dropped; clear ours where it no longer does."""
     from saleor.checkout.utils import checkout_lines_bulk_update
 
@@ -138,7 +155,7 @@ def apply_line_prices(rows: tuple[LineRow, ...], quote: Quote, *, currency: str)
         if current == wanted:
             continue
         to_update.append(_line(row, price_override=wanted[0], price_override_reason=wanted[1]))
-    if to_update:
+    if to_update and write:
         checkout_lines_bulk_update(to_update, PRICE_FIELDS)
     return len(to_update)
 
@@ -153,8 +170,11 @@ def _gift_rule_id(row: LineRow) -> str | None:
     return None if value is None else str(value)
 
 
-def apply_gift_lines(checkout: Checkout, rows: tuple[LineRow, ...], gifts: tuple[GiftLine, ...]) -> tuple[int, int, int]:
-    """Add, resize and remove the plugin's gift lines; returns (added, changed, removed)."""
+def apply_gift_lines(
+    checkout: Checkout, rows: tuple[LineRow, ...], gifts: tuple[GiftLine, ...], *, write: bool = True
+) -> tuple[int, int, int]:
+    """Add, resize and remove the plugin's gift lines; returns (added, changed, removed).
+    ``write`` False only counts what would change."""
     from saleor.checkout.models import CheckoutLine
     from saleor.checkout.utils import checkout_lines_bulk_delete, checkout_lines_bulk_update
 
@@ -175,6 +195,8 @@ def apply_gift_lines(checkout: Checkout, rows: tuple[LineRow, ...], gifts: tuple
             to_update.append(line)
     to_create = [gift for key, gift in wanted.items() if key not in existing]
     created = _create_gift_lines(checkout, to_create) if to_create else []
+    if not write:
+        return len(created), len(to_update), len(to_delete)
     if to_delete:
         checkout_lines_bulk_delete(to_delete)
     if to_update:
@@ -246,3 +268,29 @@ def _gift_quantity_of(metadata: dict[str, Any] | None) -> int | None:
         return None if raw is None else int(raw)
     except (TypeError, ValueError):
         return None
+
+
+def clear_loyalty_lines() -> int:
+    """Take the plugin's prices and gift lines off every checkout; returns the checkouts changed.
+
+    For a plugin switched off (``LoyaltyPlugin.pre_save_plugin_configuration`` schedules it) or
+    about to be removed (``manage.py loyalty_clear_checkouts``): no hook runs for an inactive
+    plugin, so without this a checkout priced while it was on keeps its loyalty prices, and an
+    order placed later pays by them. Foreign overrides are left alone; the checkouts' prices
+    are expired so Saleor recomputes them at list price.
+    """
+    from django.db import transaction
+    from django.db.models import Q
+    from saleor.checkout.models import Checkout, CheckoutLine
+
+    ours = Q(price_override_reason__startswith=REASON_PREFIX)
+    gifts = Q(price_override_reason__startswith=GIFT_REASON_PREFIX) | Q(metadata__has_key=GIFT_METADATA_KEY)
+    with transaction.atomic():
+        tokens = set(CheckoutLine.objects.filter(ours | gifts).values_list("checkout_id", flat=True))
+        if not tokens:
+            return 0
+        CheckoutLine.objects.filter(gifts).delete()
+        CheckoutLine.objects.filter(ours).update(price_override=None, price_override_reason=None)
+        now = timezone.now()
+        Checkout.objects.filter(token__in=tokens).update(price_expiration=now, discount_expiration=now, last_change=now)
+    return len(tokens)

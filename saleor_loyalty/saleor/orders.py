@@ -26,7 +26,7 @@ from .mappers import GIFT_METADATA_KEY
 from .checkout_reader import read_checkout
 
 if TYPE_CHECKING:
-    from saleor.checkout.fetch import CheckoutInfo
+    from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
     from saleor.order.models import Order
 
     from ..services.orders import OrderFacts, OrderInfo
@@ -34,12 +34,25 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def check_checkout_before_order(checkout_info: CheckoutInfo, config: ProgramConfig) -> None:
-    """Raise ``ValidationError`` when the checkout's loyalty voucher may not be used
-    (``services.order_checks.check_order``); a checkout without a voucher costs no query."""
+def check_checkout_before_order(
+    checkout_info: CheckoutInfo, lines: list[CheckoutLineInfo] | None, config: ProgramConfig
+) -> None:
+    """Raise ``ValidationError`` when the order may not be made from this checkout.
+
+    - Loyalty prices or gift lines that a fresh quote no longer gives (a rule deleted or changed
+      since the checkout's last mutation): they are brought up to date and the order refused,
+      so the shopper sees and pays the current prices. Checked only when the lines Saleor
+      loaded carry ours (no query otherwise).
+    - The voucher (``services.order_checks.check_order``); no query without one.
+    """
     from ..services.order_checks import check_order
+    from .checkout import has_loyalty_lines, is_synced, sync_checkout
 
     checkout = checkout_info.checkout
+    if has_loyalty_lines(lines) and not is_synced(checkout, config):
+        sync_checkout(checkout, config, force=True)
+        raise ValidationError({"lines": ValidationError(
+            "Loyalty prices in this checkout have changed; review the checkout and try again.", code="invalid")})
     if not checkout.voucher_code:
         return
     check = check_order(read_checkout(checkout).view, config=config)
