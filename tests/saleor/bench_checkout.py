@@ -53,6 +53,12 @@ def bench_http(live_server: Any, overhead_shop: Any, settings: Any, b2b_customer
     from .overhead import CREATE_SMALL, EMAIL_UPDATE
     from .storefront import LINES_UPDATE, variant_gid
 
+    from django.db import connections
+
+    # The live server's threads open connections from the settings: Saleor's replica alias is a
+    # test mirror of the default database only in this thread's connection objects.
+    for alias in connections.settings:
+        connections.settings[alias]["NAME"] = connections["default"].settings_dict["NAME"]
     url = f"{live_server.url}/graphql/"
     token = create_access_token(b2b_customer)
     variants = [variant_gid(variant) for variant in overhead_shop.variants[:3]]
