@@ -1,0 +1,1 @@
+// loyalty.js: the storefront kit (work in progress)
