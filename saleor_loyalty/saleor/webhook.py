@@ -15,15 +15,15 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
 GRAPHQL_PATHS = frozenset({"/graphql/", "/graphql"})
-STATIC_PREFIX = "/static/"
+SCRIPT_PATH = "/static/loyalty.js"
 
 
 def handle_request(request: HttpRequest, path: str, config: ProgramConfig) -> HttpResponse | None:
     """The response for ``path``, or None (the plugin answers 404)."""
     from ..storefront import views as storefront
 
-    if path.startswith(STATIC_PREFIX) and path.removeprefix(STATIC_PREFIX) in storefront.FILES:
-        return storefront.serve_file(request, path.removeprefix(STATIC_PREFIX))
+    if path == SCRIPT_PATH:  # the sample shop page is the demo's only: its products are the demo's
+        return storefront.serve_file(request, "loyalty.js")
     if path not in GRAPHQL_PATHS:
         return None
     if request.method == "OPTIONS":  # reached only where Saleor's ASGI cors_handler is not in front

@@ -43,7 +43,7 @@ def test_head_has_no_body_and_other_methods_are_refused() -> None:
 def test_shop_page_is_html_loading_the_module() -> None:
     response = Client().get("/shop/")
     assert response["Content-Type"] == "text/html; charset=utf-8"
-    assert b'src="/static/loyalty.js"' in response.content
+    assert b'import { configure } from "../static/loyalty.js";' in response.content
 
 
 def test_module_and_api_allow_other_origins_without_credentials(db: None) -> None:
@@ -87,5 +87,6 @@ def test_plugin_webhook_serves_the_module(rf: pytest.FixtureRequest) -> None:
     response = handle_request(request, "/static/loyalty.js", ProgramConfig())
     assert response is not None and response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
+    assert handle_request(request, "/static/shop.html", ProgramConfig()) is None
     assert handle_request(request, "/static/secret.py", ProgramConfig()) is None
     assert handle_request(request, "/static/../views.py", ProgramConfig()) is None
