@@ -30,7 +30,7 @@ const MESSAGES = {
     metric_ORDERS: { one: "{count} order", other: "{count} orders" },
     metric_TENURE: { one: "{count} day", other: "{count} days" },
     priceBreaks: "Price breaks", quantity: "Quantity", unitPrice: "Unit price", saving: "Saving",
-    fromQty: "{count}+", list: "{name} price", yourRow: "your price", price: "Price: {money}",
+    fromQty: "{count}+", list: "{name} price", price: "Price: {money}",
     moreFor: { one: "{count} more for {money} each", other: "{count} more for {money} each" },
     notSold: "Not sold in this channel.",
     checkout: "Loyalty", earns: "This order earns {points}.",
@@ -39,7 +39,7 @@ const MESSAGES = {
     held: "{points} held: {money} off this order.",
     needMore: "You can pay with points from {min}; you have {have}.",
     signInToRedeem: "Sign in to pay with points.", pointsOff: "Points are not available for this order.",
-    gift: "Free gift: {name} (orders from {threshold}).", giftPlain: "Free gift added to your order.",
+    gift: "Free gift added: {name} (your order reaches {threshold}).", giftPlain: "Free gift added to your order.",
     nextGift: "{money} more for a free gift.",
     code_REFERRAL: "Your friend's code {code} takes {money} off your first order.",
     code_NEXT_PURCHASE: "Your code {code} takes {money} off (valid until {date}).",
@@ -74,7 +74,7 @@ const MESSAGES = {
     metric_ORDERS: { one: "{count} заказ", few: "{count} заказа", many: "{count} заказов", other: "{count} заказа" },
     metric_TENURE: { one: "{count} день", few: "{count} дня", many: "{count} дней", other: "{count} дня" },
     priceBreaks: "Цены от количества", quantity: "Количество", unitPrice: "Цена за шт.", saving: "Скидка",
-    fromQty: "от {count}", list: "цена «{name}»", yourRow: "ваша цена", price: "Цена: {money}",
+    fromQty: "от {count}", list: "цена «{name}»", price: "Цена: {money}",
     moreFor: { one: "ещё {count} — по {money} за шт.", few: "ещё {count} — по {money} за шт.",
       many: "ещё {count} — по {money} за шт.", other: "ещё {count} — по {money} за шт." },
     notSold: "Не продаётся в этом канале.",
@@ -84,7 +84,7 @@ const MESSAGES = {
     held: "Зарезервировано {points}: скидка {money}.",
     needMore: "Оплатить баллами можно от {min}; у вас {have}.",
     signInToRedeem: "Войдите, чтобы оплатить баллами.", pointsOff: "Для этого заказа баллы недоступны.",
-    gift: "Подарок: {name} (при заказе от {threshold}).", giftPlain: "В заказ добавлен подарок.",
+    gift: "Подарок в заказе: {name} (сумма заказа от {threshold}).", giftPlain: "В заказ добавлен подарок.",
     nextGift: "Ещё {money} до подарка.",
     code_REFERRAL: "Код друга {code}: скидка {money} на первый заказ.",
     code_NEXT_PURCHASE: "Ваш код {code}: скидка {money} (действует до {date}).",
@@ -122,7 +122,7 @@ const MESSAGES = {
       other: "{count} замовлення" },
     metric_TENURE: { one: "{count} день", few: "{count} дні", many: "{count} днів", other: "{count} дня" },
     priceBreaks: "Ціни від кількості", quantity: "Кількість", unitPrice: "Ціна за шт.", saving: "Знижка",
-    fromQty: "від {count}", list: "ціна «{name}»", yourRow: "ваша ціна", price: "Ціна: {money}",
+    fromQty: "від {count}", list: "ціна «{name}»", price: "Ціна: {money}",
     moreFor: { one: "ще {count} — по {money} за шт.", few: "ще {count} — по {money} за шт.",
       many: "ще {count} — по {money} за шт.", other: "ще {count} — по {money} за шт." },
     notSold: "Не продається в цьому каналі.",
@@ -132,7 +132,7 @@ const MESSAGES = {
     held: "Зарезервовано {points}: знижка {money}.",
     needMore: "Оплатити балами можна від {min}; у вас {have}.",
     signInToRedeem: "Увійдіть, щоб оплатити балами.", pointsOff: "Для цього замовлення бали недоступні.",
-    gift: "Подарунок: {name} (при замовленні від {threshold}).", giftPlain: "До замовлення додано подарунок.",
+    gift: "Подарунок у замовленні: {name} (сума замовлення від {threshold}).", giftPlain: "До замовлення додано подарунок.",
     nextGift: "Ще {money} до подарунка.",
     code_REFERRAL: "Код друга {code}: знижка {money} на перше замовлення.",
     code_NEXT_PURCHASE: "Ваш код {code}: знижка {money} (діє до {date}).",
@@ -188,7 +188,9 @@ class Text {
     return new Intl.NumberFormat(this.locale, { style: "currency", currency }).format(Number(amount));
   }
   date(iso, long = false) {
-    const options = long ? { day: "numeric", month: "long", year: "numeric" } : { day: "numeric", month: "long" };
+    // The year only when it is not this one ("1 March", "18 December 2027").
+    const withYear = long || new Date(iso).getUTCFullYear() !== new Date().getUTCFullYear();
+    const options = withYear ? { day: "numeric", month: "long", year: "numeric" } : { day: "numeric", month: "long" };
     return new Intl.DateTimeFormat(this.locale, { ...options, timeZone: "UTC" }).format(new Date(iso));
   }
 }
@@ -238,7 +240,7 @@ h2 { font-size: 1.05em; margin: 0 0 .6em; } p { margin: .4em 0; }
 .big { font-size: 2em; font-weight: 700; line-height: 1.1; } .muted { color: var(--_muted); }
 .error { color: var(--loyalty-error, #dc2626); font-weight: 600; margin: 0; }
 dl { display: grid; grid-template-columns: auto 1fr; gap: .2em 1em; margin: .6em 0; } dd { margin: 0; text-align: end; }
-table { border-collapse: collapse; width: 100%; } caption { text-align: start; font-weight: 600; padding-bottom: .3em; }
+table { border-collapse: collapse; width: 100%; font-size: var(--loyalty-table-font-size, .92em); } td.num { white-space: nowrap; } caption { text-align: start; font-weight: 600; padding-bottom: .3em; }
 th, td { text-align: start; padding: .3em .5em; border-bottom: 1px solid var(--_border); }
 td.num, th.num { text-align: end; font-variant-numeric: tabular-nums; }
 tr.current td { background: var(--loyalty-highlight, color-mix(in srgb, var(--_accent) 16%, transparent)); font-weight: 600; }
@@ -450,11 +452,13 @@ class LoyaltyPriceBreaks extends LoyaltyElement {
     const next = table.breaks.find((row) => row.minQuantity > quantity);
     const rows = table.breaks.map((row) => {
       const here = row === current;
-      const why = row.priceListName ? ` <span class="muted">(${escapeHtml(text.t("list", { name: row.priceListName }))})</span>` : "";
+      const why = row.priceListName ? `<br><small class="muted">${escapeHtml(text.t("list", { name: row.priceListName }))}</small>` : "";
+      const off = Number(row.percentOff) > 0
+        ? `−${new Intl.NumberFormat(text.locale, { style: "percent", maximumFractionDigits: 1 }).format(Number(row.percentOff) / 100)}` : "–";
       return `<tr part="row${here ? " row-current" : ""}"${here ? ' class="current" aria-current="true"' : ""}>
-        <td>${escapeHtml(text.t("fromQty", { count: row.minQuantity }))}${here ? ` <span class="muted">– ${text.t("yourRow")}</span>` : ""}</td>
-        <td class="num" data-unit-price="${escapeHtml(row.unitPrice)}">${money(row.unitPrice)}${why}</td>
-        <td class="num">${Number(row.percentOff) > 0 ? `−${text.number(row.percentOff)} %` : "–"}</td></tr>`;
+        <td>${escapeHtml(text.t("fromQty", { count: row.minQuantity }))}${why}</td>
+        <td class="num" data-unit-price="${escapeHtml(row.unitPrice)}">${money(row.unitPrice)}</td>
+        <td class="num">${off}</td></tr>`;
     }).join("");
     const hint = next ? `<p part="hint">${escapeHtml(text.t("moreFor", { count: next.minQuantity - quantity, money: money(next.unitPrice) }))}</p>` : "";
     this.draw(`<table part="table"><caption>${text.t("priceBreaks")}</caption>
