@@ -55,6 +55,8 @@ def test_retail_and_wholesale_buyers_see_their_own_tables(browser: Any, demo_sit
     price_calls = [body for body in calls if "loyaltyTierPrices" in body]
     assert len(price_calls) == 1, calls
     assert price_calls[0].count("UHJvZHVjdFZhcmlhbnQ6") == 6
+    # and the whole page one per element kind (account, prices, checkout, referral), none twice
+    assert len(calls) == 4, calls
 
     # when Alice, a retail customer, opens it: the channel's price, no table
     open_page(browser, site.page("Alice"))

@@ -296,6 +296,7 @@ class LoyaltyElement extends HTMLElement {
   async reload() {
     const generation = ++this._generation;
     const text = this.text();
+    this.langTag = text.locale;
     if (!this.apiUrl) return this.showError(text, new LoyaltyError("config", text.t("notConfigured", { what: "api-url" })));
     this.setAttribute("aria-busy", "true");
     if (!this.shadowRoot.firstChild) this.draw(`<p class="muted" part="loading">${text.t("loading")}</p>`);
@@ -665,7 +666,9 @@ class LoyaltyReferral extends LoyaltyElement {
 }
 
 // Re-draw in the new language when the page's lang changes (a language switcher).
-new MutationObserver(() => { for (const element of live) element.refresh(); })
+new MutationObserver(() => {
+  for (const element of live) if (languageOf(element).tag !== element.langTag) element.refresh();
+})
   .observe(document.documentElement, { attributes: true, attributeFilter: ["lang"], subtree: true });
 
 for (const [name, element] of [["loyalty-account", LoyaltyAccount], ["loyalty-price-breaks", LoyaltyPriceBreaks],
