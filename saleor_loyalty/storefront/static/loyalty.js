@@ -235,13 +235,13 @@ const STYLE = `
   --_muted: var(--loyalty-muted, color-mix(in srgb, currentColor 65%, transparent)); }
 :host([hidden]) { display: none; }
 .box { background: var(--loyalty-background, transparent); border: 1px solid var(--_border);
-  border-radius: var(--loyalty-radius, 8px); padding: var(--loyalty-padding, 1rem); }
+  border-radius: var(--loyalty-radius, 8px); padding: var(--loyalty-padding, 1rem); overflow-x: auto; }
 h2 { font-size: 1.05em; margin: 0 0 .6em; } p { margin: .4em 0; }
 .big { font-size: 2em; font-weight: 700; line-height: 1.1; } .muted { color: var(--_muted); }
 .error { color: var(--loyalty-error, #dc2626); font-weight: 600; margin: 0; }
 dl { display: grid; grid-template-columns: auto 1fr; gap: .2em 1em; margin: .6em 0; } dd { margin: 0; text-align: end; }
 table { border-collapse: collapse; width: 100%; font-size: var(--loyalty-table-font-size, .92em); } td.num { white-space: nowrap; } caption { text-align: start; font-weight: 600; padding-bottom: .3em; }
-th, td { text-align: start; padding: .3em .5em; border-bottom: 1px solid var(--_border); }
+th, td { text-align: start; padding: .3em .35em; border-bottom: 1px solid var(--_border); }
 td.num, th.num { text-align: end; font-variant-numeric: tabular-nums; }
 tr.current td { background: var(--loyalty-highlight, color-mix(in srgb, var(--_accent) 16%, transparent)); font-weight: 600; }
 .bar { height: .5em; border-radius: .25em; background: var(--_border); overflow: hidden; margin: .3em 0; }
