@@ -78,7 +78,22 @@ def demo_site(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSit
             thread.join(timeout=5)
             set_shop(None)
             call_command("flush", interactive=False, verbosity=0)
+            _restore_migration_rows()
             rule_version.forget_compiled_rules()
+
+
+def _restore_migration_rows() -> None:
+    """Put back the rows migrations seed (the ledger's system accounts), which flush deleted:
+    later tests count the queries a credit costs and expect those accounts to be there."""
+    import importlib
+
+    from django.apps import apps
+
+    from saleor_loyalty import ledger
+
+    importlib.import_module("saleor_loyalty.migrations.0002_ledger_triggers").create_system_accounts(apps, None)
+    importlib.import_module("saleor_loyalty.migrations.0008_rebates_system_account").create_rebates_account(apps, None)
+    ledger.forget_system_account_ids()
 
 
 def expired_token(person: Person) -> str:
