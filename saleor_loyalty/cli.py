@@ -71,14 +71,17 @@ def setup_demo_django(write: Callable[[str], Any]) -> None:
 
 def serve_demo(port: int, cast: Any, write: Callable[[str], Any]) -> int:
     from .demo.server import HOST, make_server, serve
-    from .demo.urls import API_PATH
+    from .demo.urls import API_PATH, SCRIPT_PATH, SHOP_PATH
+    from .storefront.demo import prepare_shop_page
 
     try:
         server = make_server(port)
     except OSError as exc:
         write(f"\nCannot listen on {HOST}:{port}: {exc.strerror or exc}. Try --port with another number.")
         return 1
-    url = f"http://{HOST}:{server.server_address[1]}{API_PATH}"
+    shoppers = prepare_shop_page(cast)
+    base = f"http://{HOST}:{server.server_address[1]}"
+    url = f"{base}{API_PATH}"
     write(f"\nServing the loyalty API and GraphiQL at {url} (Ctrl-C stops).")
     write('In GraphiQL, put a token in the Headers tab: {"Authorization": "Bearer <token>"}. Tokens last 8 hours.')
     for person in cast.people:
@@ -89,6 +92,10 @@ def serve_demo(port: int, cast: Any, write: Callable[[str], Any]) -> int:
     for token, checkout in cast.shop.checkouts.items():
         owner = owners.get(checkout.user_id, "?")
         write(f"Open checkout of {owner} (try loyaltyQuote with their token): {to_global_id('Checkout', token)}")
+    write(f"\nThe storefront kit: {base}{SCRIPT_PATH}")
+    write(f"Sample shop page (guest): {base}{SHOP_PATH}")
+    for shopper in shoppers:
+        write(f"  as {shopper.person.name}: {base}{SHOP_PATH}#{shopper.page_fragment()}")
     serve(server, write=write)
     return 0
 

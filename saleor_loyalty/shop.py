@@ -104,6 +104,10 @@ class Shop(Protocol):
     # standalone fixed-amount discount ``code`` worth ``amount`` in ``currency``, usable once, for a
     # volume rebate paid as a code (``services.rebate_codes``). Idempotent: issuing a code again
     # creates nothing new. Without it, rebate codes stay recorded and unissued (logged).
+    #
+    # Optional too: ``fetch_channel_currency(channel) -> str | None``, the ISO code of the currency
+    # the channel sells in (None for an unknown channel). ``loyaltyProgram.currency`` reads it so a
+    # storefront can format the points' money value; without it that field is null.
 
 
 _lock = threading.Lock()

@@ -1,7 +1,8 @@
 """Serve the demo's API and GraphiQL on 127.0.0.1 with Django's development server machinery.
 
-One request at a time (no threads), on the loopback interface only: a local playground, not a
-deployment. ``serve`` returns when Ctrl-C, SIGTERM or ``server.shutdown()`` (from another thread)
+A thread per connection (a browser opens several at once, and Chromium's speculative
+connections would stall a server that takes one at a time), on the loopback interface only: a
+local playground, not a deployment. ``serve`` returns when Ctrl-C, SIGTERM or ``server.shutdown()`` (from another thread)
 stops it, so that the embedded PostgreSQL is shut down and deleted on the way out.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, WSGIServer
 from django.core.wsgi import get_wsgi_application
 
 HOST = "127.0.0.1"
@@ -21,7 +22,8 @@ HOST = "127.0.0.1"
 
 def make_server(port: int) -> WSGIServer:
     """A server bound to ``HOST:port`` (0 picks a free port) running the demo's Django project."""
-    server = WSGIServer((HOST, port), WSGIRequestHandler, ipv6=False)
+    server = ThreadedWSGIServer((HOST, port), WSGIRequestHandler, ipv6=False)
+    server.daemon_threads = True  # an idle keep-alive connection must not hold the process open
     server.set_app(get_wsgi_application())
     return server
 

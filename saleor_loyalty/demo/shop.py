@@ -73,6 +73,10 @@ class DemoShop:
 
     # --- what the shop's own screens do ---
 
+    def fetch_channel_currency(self, channel: str) -> str | None:
+        """The demo sells in one channel, in USD."""
+        return CURRENCY if channel == CHANNEL else None
+
     def item(self, sku: str) -> Item:
         for item in self.items.values():
             if item.sku == sku:

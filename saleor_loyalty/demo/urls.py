@@ -1,4 +1,5 @@
-"""The demo serves the plugin's GraphQL API (and GraphiQL on GET) at ``/graphql/``."""
+"""The demo serves the plugin's GraphQL API (and GraphiQL on GET) at ``/graphql/``, and the
+storefront kit: ``/static/loyalty.js`` and a sample shop page using every element at ``/shop/``."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -9,10 +10,13 @@ from django.urls import path
 
 from saleor_loyalty.graphql.auth import SignedTokenBackend
 from saleor_loyalty.graphql.view import GraphQLView
+from saleor_loyalty.storefront.views import serve_file, with_cors
 
 from .events import DEMO_CONFIG
 
 API_PATH = "/graphql/"
+SCRIPT_PATH = "/static/loyalty.js"
+SHOP_PATH = "/shop/"
 
 # Tokens last a working day, so a GraphiQL tab left open keeps working through the demo.
 _backend = SignedTokenBackend(max_age=timedelta(hours=8))
@@ -25,4 +29,8 @@ def api(request: HttpRequest) -> HttpResponse:
     return _view(request)
 
 
-urlpatterns = [path(API_PATH.strip("/") + "/", api)]
+urlpatterns = [
+    path(API_PATH.strip("/") + "/", with_cors(api)),
+    path(SCRIPT_PATH.lstrip("/"), lambda request: serve_file(request, "loyalty.js")),
+    path(SHOP_PATH.strip("/") + "/", lambda request: serve_file(request, "shop.html")),
+]

@@ -44,6 +44,12 @@ class SaleorShop:
             )
         return views
 
+    def fetch_channel_currency(self, channel: str) -> str | None:
+        """The channel's currency code (one query); None for an unknown channel."""
+        from saleor.channel.models import Channel
+
+        return Channel.objects.filter(slug=channel).values_list("currency_code", flat=True).first()
+
     def fetch_variant_ids_by_sku(self, skus: Collection[str]) -> dict[str, int]:
         """SKU -> variant id for the SKUs Saleor knows (one query; unknown SKUs are left out)."""
         from saleor.product.models import ProductVariant

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from ..config import ProgramConfig
 from ..engine.compiled import required_stats
 from ..engine.tiers import select_tier
 from ..engine.values import TierHint
-from ..models import CustomerLoyalty, LoyaltyAccount, OwnerKind, Tier
+from ..models import CustomerLoyalty, LoyaltyAccount, OwnerKind, PointLot, Tier
 from .rule_version import get_compiled_rules
 from .tiers import get_customer_stats
 
@@ -99,3 +99,31 @@ def get_tier_standing(user_id: int, *, config: ProgramConfig, now: datetime) -> 
     current = tier_id if tier_id in rules.tiers_by_id else None
     decision = select_tier(stats, tiers, current_tier_id=current, below_since=below_since, today=now.date())
     return TierStanding(tier_id, decision.next_tier, decision.grace_until)
+
+
+@dataclass(frozen=True)
+class NextExpiry:
+    """The soonest expiry of an account's points: ``points`` expire on the (UTC) day of ``expires_at``."""
+
+    points: int
+    expires_at: datetime
+
+
+def get_next_expiry(account_id: int | None, *, now: datetime) -> NextExpiry | None:
+    """How many of the account's points expire next, and when; None when none will.
+
+    Counts what is left of every lot (spendable or still pending) whose expiry falls on the same
+    UTC day as the soonest one after ``now``, so a shopper reads "320 points expire on 1 March"
+    even when several orders' points expire that day. ``expires_at`` is the earliest of them.
+    Two queries, whatever the number of lots. Example: lots of 200 (expiring 1 March 09:00),
+    120 (1 March 18:00) and 50 (2 April) -> ``NextExpiry(320, 1 March 09:00)``.
+    """
+    if account_id is None:
+        return None
+    live = PointLot.objects.filter(account_id=account_id, remaining__gt=0, expires_at__gt=now)
+    first = live.order_by("expires_at").values_list("expires_at", flat=True).first()
+    if first is None:
+        return None
+    day_start = first.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    total = live.filter(expires_at__lt=day_start + timedelta(days=1)).aggregate(points=Sum("remaining"))["points"]
+    return NextExpiry(points=int(total or 0), expires_at=first)

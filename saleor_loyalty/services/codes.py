@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
-from ..models import DiscountCode
+from ..models import CodeKind, DiscountCode, ReferralCode
 
 # No 0/O or 1/I: customers read these codes aloud and type them.
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -39,3 +40,31 @@ class OrderCheck:
     @classmethod
     def refuse(cls, reason: str, message: str) -> OrderCheck:
         return cls(False, reason, message)
+
+
+@dataclass(frozen=True)
+class CheckoutCode:
+    """What the code attached to a checkout is, as far as the program knows it.
+
+    ``kind`` is a ``CodeKind`` value (``redemption``, ``referral``, ``next_purchase``), or None for
+    a code the program does not own (a shop's own voucher). ``points``: held by a redemption;
+    ``valid_until``: a next-purchase code's end.
+    """
+
+    code: str
+    kind: str | None
+    points: int | None = None
+    valid_until: datetime | None = None
+
+
+def describe_checkout_code(code: str) -> CheckoutCode:
+    """Which of the program's codes ``code`` is (at most two queries). A referee's discount is
+    attached under the referrer's referral code, so a code the program did not issue as a
+    discount code is looked up among referral codes before it is called the shop's own."""
+    row = DiscountCode.objects.filter(code=code).values_list("kind", "points", "valid_until").first()
+    if row is not None and row[0] != CodeKind.REFERRAL:
+        kind, points, valid_until = row
+        return CheckoutCode(code, kind, points if kind == CodeKind.REDEMPTION else None, valid_until)
+    if row is not None or ReferralCode.objects.filter(code=code).exists():
+        return CheckoutCode(code, CodeKind.REFERRAL.value)
+    return CheckoutCode(code, None)

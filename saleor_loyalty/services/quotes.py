@@ -109,3 +109,10 @@ def get_tier_prices(
         tables.extend(price_table(snapshots, customer, rules, channel=channel, currency=currency, now=now))
     by_id = {table.variant_id: table for table in tables}
     return tuple(by_id[view.variant_id] for view in found)
+
+
+def get_channel_currency(channel: str) -> str | None:
+    """The currency ``channel`` sells in, when the shop can tell (``fetch_channel_currency``, an
+    optional method of the port); None when it cannot or the channel is unknown."""
+    fetch = getattr(get_shop(), "fetch_channel_currency", None)
+    return None if fetch is None else fetch(channel)

@@ -89,6 +89,10 @@ class FakeShop:
     def fetch_customer(self, user_id: int) -> CustomerView | None:
         return self.customers.get(user_id)
 
+    def fetch_channel_currency(self, channel: str) -> str | None:
+        # The currency of the channel's variants; None for a channel that sells nothing.
+        return next((view.currency for (slug, _), view in self.variants.items() if slug == channel), None)
+
     def attach_discount(
         self, token: str, *, code: str, amount: Decimal, currency: str, percent: Decimal | None = None
     ) -> None:

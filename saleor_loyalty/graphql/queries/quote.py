@@ -60,4 +60,6 @@ class QuoteQueries(graphene.ObjectType):
             variant_by_line={line.line_id: line.variant_id for line in checkout.cart.lines},
             point_value=config.point_value,
             rules=get_compiled_rules(config),
+            voucher_code=checkout.voucher_code,
+            order_discount=checkout.cart.order_discount,
         )

@@ -92,6 +92,14 @@ class LoyaltyLedgerEntry(graphene.ObjectType):
         return to_global_id("Order", root.order_id) if root.order_id else None
 
 
+class LoyaltyPointsExpiry(graphene.ObjectType):
+    points = graphene.Int(required=True, description="Points that expire on the day of `expiresAt` (UTC).")
+    expires_at = graphene.DateTime(required=True, description="When the first of them expire.")
+
+    class Meta:
+        description = "The account's next expiry, for a line such as \"320 points expire on 1 March\"."
+
+
 class LoyaltyLedgerEntryConnection(graphene.relay.Connection):
     class Meta:
         node = LoyaltyLedgerEntry
@@ -117,6 +125,10 @@ class LoyaltyAccount(graphene.ObjectType):
             "What is missing to reach the next tier (spend, orders, points or days). Computed per "
             "customer from the order records: meant for one account, not for every row of a list."
         ),
+    )
+    next_expiry = graphene.Field(
+        LoyaltyPointsExpiry,
+        description="The points that expire next (all that expire on that day) and when; null: none will.",
     )
     tier_grace_until = graphene.Date(
         description="Set while the customer is below their tier and keeps it until this day."
@@ -175,6 +187,10 @@ class LoyaltyAccount(graphene.ObjectType):
     @staticmethod
     def resolve_tier_progress(root: CustomerAccount, info: Any) -> Any:
         return get_tier_standing(info, root.customer_id).next_tier
+
+    @staticmethod
+    def resolve_next_expiry(root: CustomerAccount, info: Any) -> accounts_read.NextExpiry | None:
+        return accounts_read.get_next_expiry(root.balance.account_id, now=info.context.request_time)
 
     @staticmethod
     def resolve_tier_grace_until(root: CustomerAccount, info: Any) -> Any:

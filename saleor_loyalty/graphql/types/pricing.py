@@ -29,6 +29,8 @@ from ...engine.values import (
 )
 from ...shop import VariantView
 from ..core.ids import to_global_id
+from ...services.codes import describe_checkout_code
+from .checkout_discount import CheckoutDiscountView, LoyaltyCheckoutDiscount
 from .program import LoyaltyTierProgress
 
 _HUNDRED = Decimal(100)
@@ -148,6 +150,9 @@ class QuoteView:
     variant_by_line: dict[str, int]
     point_value: Decimal
     rules: CompiledRuleSet
+    # The checkout's voucher (a program code or the shop's own) and what it takes off.
+    voucher_code: str | None = None
+    order_discount: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -351,6 +356,9 @@ class LoyaltyQuote(graphene.ObjectType):
     max_redeemable_value = graphene.Decimal(required=True, description="What they are worth, in `currency`.")
     next_gift = graphene.Field(LoyaltyGiftGap, description="The next gift threshold, if one is within reach.")
     next_tier = graphene.Field(LoyaltyTierProgress, description="Progress to the next tier.")
+    discount = graphene.Field(
+        LoyaltyCheckoutDiscount, description="The code attached to the checkout and what it takes off; null: none."
+    )
 
     class Meta:
         description = "What the program says about a checkout: prices and why, gifts, points, hints."
@@ -411,3 +419,10 @@ class LoyaltyQuote(graphene.ObjectType):
     @staticmethod
     def resolve_next_tier(root: QuoteView, _info: Any) -> TierHint | None:
         return root.quote.next_tier
+
+    @staticmethod
+    def resolve_discount(root: QuoteView, _info: Any) -> CheckoutDiscountView | None:
+        if not root.voucher_code:
+            return None
+        code = describe_checkout_code(root.voucher_code)
+        return CheckoutDiscountView(code, root.order_discount, root.quote.currency)

@@ -20,6 +20,7 @@ from ...engine.rules import EarnRule, GiftRule
 from ...engine.terms import ReferralTerms
 from ...engine.values import TierHint
 from ...models import Tier
+from ...services import quotes
 from ..core.dataloaders import DataLoader
 from ..core.ids import to_global_id
 from ..enums import LoyaltyTierMetricEnum
@@ -245,6 +246,9 @@ def _in_channel(rule: Any, channel: str) -> bool:
 
 class LoyaltyProgram(graphene.ObjectType):
     channel = graphene.String(required=True, description="The channel the terms are for.")
+    currency = graphene.String(
+        description="The channel's currency (ISO 4217), for showing what points are worth; null: the shop cannot tell."
+    )
     points_enabled = graphene.Boolean(required=True)
     tiers_enabled = graphene.Boolean(required=True)
     gifts_enabled = graphene.Boolean(required=True)
@@ -274,6 +278,11 @@ class LoyaltyProgram(graphene.ObjectType):
 
     class Meta:
         description = "The loyalty program's public terms in a channel, readable by anyone."
+
+    @staticmethod
+    def resolve_currency(root: ProgramView, _info: Any) -> str | None:
+        # Asked of the shop only when requested: the other terms need no shop at all.
+        return quotes.get_channel_currency(root.channel)
 
     @staticmethod
     def resolve_points_enabled(root: ProgramView, _info: Any) -> bool:
