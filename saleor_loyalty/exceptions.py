@@ -221,6 +221,18 @@ class LastCompanyAdmin(CompanyError):
     code = "LAST_COMPANY_ADMIN"
 
 
+class CompanyInvitationNotFound(CompanyError, NotFound):
+    """No invitation with this id is addressed to the caller (whether or not it exists)."""
+
+    code = "COMPANY_INVITATION_NOT_FOUND"
+
+
+class InvitationNotPending(CompanyError):
+    """The invitation was accepted, declined, cancelled or has expired."""
+
+    code = "INVITATION_NOT_PENDING"
+
+
 class CompanyInactive(CompanyError):
     """The company was deactivated: its members cannot redeem from the shared pool."""
 
