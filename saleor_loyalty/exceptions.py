@@ -152,6 +152,12 @@ class CheckoutNotFound(NotFound):
     code = "CHECKOUT_NOT_FOUND"
 
 
+class ChannelNotFound(NotFound):
+    """The shop has no (active) channel with this slug."""
+
+    code = "CHANNEL_NOT_FOUND"
+
+
 class OrderNotFound(NotFound):
     code = "ORDER_NOT_FOUND"
 

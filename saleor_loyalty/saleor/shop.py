@@ -58,6 +58,11 @@ class SaleorShop:
         checkout_info, lines, _ = load_checkout(checkout)
         return to_checkout_view(checkout_info, lines)
 
+    def channel_exists(self, slug: str) -> bool:
+        from saleor.channel.models import Channel
+
+        return bool(Channel.objects.filter(slug=slug, is_active=True).exists())
+
     def fetch_variants(self, channel: str, variant_ids: Collection[int]) -> dict[int, VariantView]:
         from saleor.product.models import ProductVariantChannelListing
 
