@@ -149,7 +149,9 @@ class CompanyInvitation(models.Model):
             models.CheckConstraint(
                 name="loyalty_company_invitation_status_valid", condition=Q(status__in=InvitationStatus.values)
             ),
-            models.CheckConstraint(name="loyalty_company_invitation_role_valid", condition=Q(role__in=CompanyRole.values)),
+            models.CheckConstraint(
+                name="loyalty_company_invitation_role_valid", condition=Q(role__in=CompanyRole.values)
+            ),
             models.CheckConstraint(
                 name="loyalty_company_invitation_limit_positive",
                 condition=Q(redemption_limit__isnull=True) | Q(redemption_limit__gt=0),

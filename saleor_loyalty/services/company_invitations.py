@@ -94,7 +94,8 @@ def invite_to_company(
                     created_at=now, expires_at=expires_at, **invitee,
                 )
         except IntegrityError:
-            raise InvalidInput("this invitee was just invited by someone else; try again", field="customer_id") from None
+            message = "this invitee was just invited by someone else; try again"
+            raise InvalidInput(message, field="customer_id") from None
     return _info(invitation, company)
 
 
@@ -197,6 +198,7 @@ def _answer(invitation: CompanyInvitation, status: str, now: datetime) -> None:
 
 def _info(row: CompanyInvitation, company: Company) -> InvitationInfo:
     return InvitationInfo(
-        row.pk, row.company_id, row.invitee_user_id, company.name, row.role, row.redemption_limit, row.status, row.created_at,
+        row.pk, row.company_id, row.invitee_user_id, company.name, row.role, row.redemption_limit, row.status,
+        row.created_at,
         row.expires_at, row.responded_at,
     )

@@ -190,7 +190,8 @@ def load_rule_set(version: str, config: ProgramConfig) -> engine.RuleSet:
 
     A rule the engine refuses is left out with a warning (see the module doc), not raised.
     """
-    price_lists = _each("price list", PriceList.objects.filter(is_active=True).prefetch_related("entries__breaks"), _price_list)
+    active_lists = PriceList.objects.filter(is_active=True).prefetch_related("entries__breaks")
+    price_lists = _each("price list", active_lists, _price_list)
     list_ids = frozenset(item.id for item in price_lists)
     referral = ReferralProgram.objects.filter(is_active=True).first()
     return engine.RuleSet(

@@ -24,7 +24,9 @@ class LoyaltyCompanyInvitationCreate(BaseMutation):
             required=True, description="The customer to invite (`User:<pk>`; they see theirs in `loyaltyViewer`)."
         )
         role = LoyaltyCompanyRoleEnum(description="Admin or buyer once they accept (default buyer).")
-        redemption_limit = graphene.Int(description="Points they may redeem per calendar month; omitted or 0: no limit.")
+        redemption_limit = graphene.Int(
+            description="Points they may redeem per calendar month; omitted or 0: no limit."
+        )
 
     class Meta:
         description = (
