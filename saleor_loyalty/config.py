@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+from .engine import bounds
 from .exceptions import InvalidInput
 
 
@@ -70,24 +71,37 @@ def _parse_bool(raw: Any) -> bool:
     raise ValueError(f"expected true or false, got {raw!r}")
 
 
-def _parse_decimal(raw: Any, *, minimum: Decimal, maximum: Decimal | None = None) -> Decimal:
+# Every number's range comes from ``engine.bounds``, the one place the API and services read too.
+_INT_BOUNDS = {
+    "pending_days": bounds.DAYS_OR_ZERO,
+    "expiry_days": bounds.DAYS_OR_ZERO,
+    "redeem_min_points": bounds.COUNT,
+    "hold_minutes": bounds.IntBound(0, bounds.MAX_DAYS * 24 * 60),
+}
+_DECIMAL_BOUNDS = {
+    "points_per_unit": bounds.RATE,
+    "point_value": bounds.RATE,
+    "redeem_max_share": bounds.DecimalBound(Decimal(0), Decimal(1), 4),
+}
+
+
+def _parse_decimal(raw: Any, bound: bounds.DecimalBound) -> Decimal:
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
         raise ValueError(f"expected a number, got {raw!r}") from None
-    if not value.is_finite() or value < minimum or (maximum is not None and value > maximum):
-        bounds = f">= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
-        raise ValueError(f"must be {bounds}, got {raw!r}")
+    if not value.is_finite() or not bound.minimum <= value <= bound.maximum:
+        raise ValueError(f"must be >= {bound.minimum} and <= {bound.maximum}, got {raw!r}")
     return value
 
 
-def _parse_int(raw: Any, *, minimum: int) -> int:
+def _parse_int(raw: Any, bound: bounds.IntBound) -> int:
     try:
         value = int(str(raw).strip())
     except ValueError:
         raise ValueError(f"expected a whole number, got {raw!r}") from None
-    if value < minimum:
-        raise ValueError(f"must be >= {minimum}, got {raw!r}")
+    if not bound.minimum <= value <= bound.maximum:
+        raise ValueError(f"must be between {bound.minimum} and {bound.maximum}, got {raw!r}")
     return value
 
 
@@ -101,17 +115,13 @@ def _parse_field(name: str, raw: Any) -> Any:
         except ValueError:
             choices = ", ".join(event.value for event in CreditEvent)
             raise ValueError(f"must be one of {choices}, got {raw!r}") from None
-    if name == "redeem_max_share":
-        return _parse_decimal(raw, minimum=Decimal("0"), maximum=Decimal("1"))
-    if name == "point_value":
-        value = _parse_decimal(raw, minimum=Decimal("0"))
-        if value == 0:
+    if isinstance(default, Decimal):
+        value = _parse_decimal(raw, _DECIMAL_BOUNDS[name])
+        if name == "point_value" and value == 0:
             raise ValueError("must be greater than 0")
         return value
-    if isinstance(default, Decimal):
-        return _parse_decimal(raw, minimum=Decimal("0"))
     if isinstance(default, int):
-        return _parse_int(raw, minimum=0)
+        return _parse_int(raw, _INT_BOUNDS[name])
     return str(raw).strip()
 
 

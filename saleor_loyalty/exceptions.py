@@ -152,6 +152,12 @@ class CheckoutNotFound(NotFound):
     code = "CHECKOUT_NOT_FOUND"
 
 
+class ChannelNotFound(NotFound):
+    """The shop has no (active) channel with this slug."""
+
+    code = "CHANNEL_NOT_FOUND"
+
+
 class OrderNotFound(NotFound):
     code = "ORDER_NOT_FOUND"
 
@@ -219,6 +225,18 @@ class LastCompanyAdmin(CompanyError):
     """The last admin of a company with other members cannot leave or be demoted."""
 
     code = "LAST_COMPANY_ADMIN"
+
+
+class CompanyInvitationNotFound(CompanyError, NotFound):
+    """No invitation with this id is addressed to the caller (whether or not it exists)."""
+
+    code = "COMPANY_INVITATION_NOT_FOUND"
+
+
+class InvitationNotPending(CompanyError):
+    """The invitation was accepted, declined, cancelled or has expired."""
+
+    code = "INVITATION_NOT_PENDING"
 
 
 class CompanyInactive(CompanyError):

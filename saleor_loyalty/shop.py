@@ -100,6 +100,10 @@ class Shop(Protocol):
     # import names variants by SKU through it; a shop without it gets a clear refusal that names
     # the other way (``target_kind`` and ``target_id`` columns). Saleor's and the demo's shops have it.
     #
+    # Optional too: ``channel_exists(slug) -> bool``, whether the shop sells in an active channel
+    # of that slug; queries that take a channel refuse an unknown one with ``CHANNEL_NOT_FOUND``.
+    # A shop without it accepts any slug. Saleor's, the demo's and the tests' shops have it.
+    #
     # Optional too: ``issue_voucher(code, *, amount, currency, name, company_id) -> None``, a
     # standalone fixed-amount discount ``code`` worth ``amount`` in ``currency``, usable once, for a
     # volume rebate paid as a code (``services.rebate_codes``). Idempotent: issuing a code again

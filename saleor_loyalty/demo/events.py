@@ -8,6 +8,7 @@ prices, points, tiers and referral rewards are the services' answers.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -38,6 +39,16 @@ class PlacedOrder:
     user_id: int | None
     goods_total: Decimal
     redeemed_points: int
+    label: str = ""  # what the demo prints ("demo-1"); ``order_id`` is a UUID, as Saleor's are
+
+
+def demo_order_id(number: int) -> str:
+    """A Saleor-shaped order id (a UUID) that still reads as the demo's order ``number``.
+
+    >>> demo_order_id(15)
+    '00000000-0000-0000-0001-000000000015'
+    """
+    return str(uuid.UUID(f"00000000-0000-0000-0001-{number:012d}"))
 
 
 def customer_signed_up(
@@ -97,7 +108,8 @@ def place_order(
                 f"{token}:gift:{gift.rule_id}", item.variant_id, item.product_id, item.category_ids, gift.quantity,
                 Decimal("0"), base_unit_price=item.base_price, unit_price=Decimal("0"), is_gift=True,
             ))
-    order_id = f"demo-{token.rsplit('-', 1)[-1].lstrip('0')}"
+    number = int(token.rsplit("-", 1)[-1])
+    order_id, label = demo_order_id(number), f"demo-{number}"
     facts = OrderFacts(
         order_id=order_id, user_id=checkout.user_id, email=checkout.email or "", channel=quote.channel,
         currency=quote.currency, goods_total=quote.goods_paid, shipping=Decimal("0"), placed_at=now,
@@ -106,7 +118,7 @@ def place_order(
     orders.record_order(facts, now=now)
     captured = redemption.capture_redemption(token, order_id=order_id, now=now)
     shop.complete_checkout(token)
-    return PlacedOrder(order_id, checkout.user_id, quote.goods_paid, captured.points if captured else 0)
+    return PlacedOrder(order_id, checkout.user_id, quote.goods_paid, captured.points if captured else 0, label)
 
 
 def order_paid(order: PlacedOrder, *, config: ProgramConfig = DEMO_CONFIG, now: datetime | None = None) -> CreditResult:

@@ -164,6 +164,9 @@ class DemoShop:
             cart = Cart(CHANNEL, CURRENCY, lines, Decimal("0"), discount)
             return CheckoutView(token, cart, checkout.user_id, checkout.email, code)
 
+    def channel_exists(self, slug: str) -> bool:
+        return slug == CHANNEL
+
     def fetch_variants(self, channel: str, variant_ids: Collection[int]) -> dict[int, VariantView]:
         if channel != CHANNEL:
             return {}

@@ -134,7 +134,7 @@ def _order_and_pay(cast: Cast, token: str, out: Out) -> events.PlacedOrder:
     credited = events.order_paid(order)
     spent = f", {order.redeemed_points} points redeemed" if order.redeemed_points else ""
     referrer = f"; the referrer earns {credited.referrer_points}" if credited.referrer_points else ""
-    out.line(f"shop: order {order.order_id} placed ({money(order.goods_total)} paid{spent}) and paid: "
+    out.line(f"shop: order {order.label or order.order_id} placed ({money(order.goods_total)} paid{spent}) and paid: "
              f"{credited.points} points credited, pending until the return window ends{referrer}")
     return order
 

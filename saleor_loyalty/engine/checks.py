@@ -7,35 +7,52 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from .bounds import INT32_MIN
 from .errors import InvalidRule
 from .money import is_currency_code
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
 HUNDRED = Decimal("100")
-INT_MIN = -(2**31)
+INT_MIN = INT32_MIN
 
 
 def fail(owner: str, name: str, message: str) -> InvalidRule:
     return InvalidRule(f"{owner}.{name}: {message}", field=name)
 
 
-def check_decimal(owner: str, name: str, value: Any, *, minimum: Decimal = ZERO, allow_none: bool = False) -> None:
+def check_decimal(
+    owner: str,
+    name: str,
+    value: Any,
+    *,
+    minimum: Decimal = ZERO,
+    maximum: Decimal | None = None,
+    allow_none: bool = False,
+) -> None:
+    """``maximum`` comes from ``bounds`` (what the columns hold and the arithmetic survives)."""
     if value is None and allow_none:
         return
     if not isinstance(value, Decimal) or not value.is_finite():
         raise fail(owner, name, f"must be a finite Decimal, got {value!r}")
     if value < minimum:
         raise fail(owner, name, f"must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise fail(owner, name, f"must be <= {maximum}, got {value}")
 
 
-def check_int(owner: str, name: str, value: Any, *, minimum: int = 0, allow_none: bool = False) -> None:
+def check_int(
+    owner: str, name: str, value: Any, *, minimum: int = 0, maximum: int | None = None, allow_none: bool = False
+) -> None:
+    """``maximum`` comes from ``bounds`` (days a date can move by, an integer column's range)."""
     if value is None and allow_none:
         return
     if not isinstance(value, int) or isinstance(value, bool):
         raise fail(owner, name, f"must be an int, got {value!r}")
     if value < minimum:
         raise fail(owner, name, f"must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise fail(owner, name, f"must be <= {maximum}, got {value}")
 
 
 def check_currency(owner: str, name: str, value: Any, *, allow_none: bool = False) -> None:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from .bounds import INT32_MAX, MAX_DAYS, MAX_MONEY, MAX_RATE
 from .checks import (
     HUNDRED,
     INT_MIN,
@@ -132,10 +133,10 @@ class PriceBreak:
     percent_off: Decimal | None = None
 
     def __post_init__(self) -> None:
-        check_int("PriceBreak", "min_quantity", self.min_quantity, minimum=1)
+        check_int("PriceBreak", "min_quantity", self.min_quantity, minimum=1, maximum=INT32_MAX)
         if (self.fixed_price is None) == (self.percent_off is None):
             raise fail("PriceBreak", "fixed_price", "exactly one of fixed_price and percent_off must be set")
-        check_decimal("PriceBreak", "fixed_price", self.fixed_price, allow_none=True)
+        check_decimal("PriceBreak", "fixed_price", self.fixed_price, maximum=MAX_MONEY, allow_none=True)
         check_decimal("PriceBreak", "percent_off", self.percent_off, allow_none=True)
         if self.percent_off is not None and not ZERO < self.percent_off <= HUNDRED:
             raise fail("PriceBreak", "percent_off", f"must be > 0 and <= 100, got {self.percent_off}")
@@ -187,7 +188,7 @@ class PriceList:
         check_int("PriceList", "id", self.id)
         check_currency("PriceList", "currency", self.currency)
         check_window("PriceList", self.valid_from, self.valid_until)
-        check_int("PriceList", "priority", self.priority, minimum=INT_MIN)
+        check_int("PriceList", "priority", self.priority, minimum=INT_MIN, maximum=INT32_MAX)
         as_tuple(self, "entries")
         check_unique_ids("PriceList", "entries", self.entries)
 
@@ -264,16 +265,16 @@ class EarnRule:
                 raise fail(owner, name, f"is not used by {self.kind.value} rules and must be None")
         check_currency(owner, "currency", self.currency, allow_none=True)
         check_window(owner, self.valid_from, self.valid_until)
-        check_decimal(owner, "points_per_unit", self.points_per_unit, allow_none=True)
-        check_int(owner, "points", self.points, minimum=1, allow_none=True)
-        check_int(owner, "max_points", self.max_points, allow_none=True)
+        check_decimal(owner, "points_per_unit", self.points_per_unit, maximum=MAX_RATE, allow_none=True)
+        check_int(owner, "points", self.points, minimum=1, maximum=INT32_MAX, allow_none=True)
+        check_int(owner, "max_points", self.max_points, maximum=INT32_MAX, allow_none=True)
         check_int(owner, "customer_type_id", self.customer_type_id, allow_none=True)
         check_int(owner, "tier_id", self.tier_id, allow_none=True)
         kind = self.kind
         if kind is EarnRuleKind.BASE_RATE and self.points_per_unit is None:
             raise fail(owner, "points_per_unit", "is required for base_rate rules")
         if kind is EarnRuleKind.TIER_MULTIPLIER:
-            check_decimal(owner, "multiplier", self.multiplier)
+            check_decimal(owner, "multiplier", self.multiplier, maximum=MAX_RATE)
             if self.tier_id is None:
                 raise fail(owner, "tier_id", "is required for tier_multiplier rules")
         if kind is EarnRuleKind.PRODUCT_BONUS:
@@ -281,7 +282,7 @@ class EarnRule:
             if (self.multiplier is None) == (self.points is None):
                 raise fail(owner, "multiplier", "exactly one of multiplier and points must be set")
             # Below 1 the "bonus" would take points away from the base rate.
-            check_decimal(owner, "multiplier", self.multiplier, minimum=ONE, allow_none=True)
+            check_decimal(owner, "multiplier", self.multiplier, minimum=ONE, maximum=MAX_RATE, allow_none=True)
         if kind is EarnRuleKind.EXCLUDE:
             if (self.target_kind is None) == (self.customer_type_id is None):
                 raise fail(owner, "target_kind", "exactly one of a target and customer_type_id must be set")
@@ -342,16 +343,16 @@ class Tier:
 
     def __post_init__(self) -> None:
         check_int("Tier", "id", self.id)
-        check_int("Tier", "rank", self.rank, minimum=INT_MIN)
+        check_int("Tier", "rank", self.rank, minimum=INT_MIN, maximum=INT32_MAX)
         if not isinstance(self.metric, TierMetric):
             raise fail("Tier", "metric", f"must be a TierMetric, got {self.metric!r}")
-        check_decimal("Tier", "threshold", self.threshold)
-        check_int("Tier", "window_days", self.window_days, minimum=1, allow_none=True)
+        check_decimal("Tier", "threshold", self.threshold, maximum=MAX_MONEY)
+        check_int("Tier", "window_days", self.window_days, minimum=1, maximum=MAX_DAYS, allow_none=True)
         if self.metric is TierMetric.TENURE and self.window_days is not None:
             raise fail("Tier", "window_days", "must be None for tenure tiers")
-        check_decimal("Tier", "multiplier", self.multiplier)
+        check_decimal("Tier", "multiplier", self.multiplier, maximum=MAX_RATE)
         check_int("Tier", "price_list_id", self.price_list_id, allow_none=True)
-        check_int("Tier", "grace_days", self.grace_days)
+        check_int("Tier", "grace_days", self.grace_days, maximum=MAX_DAYS)
 
 
 # --- gifts ----------------------------------------------------------------------------------
@@ -381,12 +382,12 @@ class GiftRule:
 
     def __post_init__(self) -> None:
         check_int("GiftRule", "id", self.id)
-        check_decimal("GiftRule", "threshold", self.threshold)
+        check_decimal("GiftRule", "threshold", self.threshold, maximum=MAX_MONEY)
         check_currency("GiftRule", "currency", self.currency)
         check_int("GiftRule", "variant_id", self.variant_id)
-        check_int("GiftRule", "quantity", self.quantity, minimum=1)
+        check_int("GiftRule", "quantity", self.quantity, minimum=1, maximum=INT32_MAX)
         check_window("GiftRule", self.valid_from, self.valid_until)
-        check_int("GiftRule", "priority", self.priority, minimum=INT_MIN)
+        check_int("GiftRule", "priority", self.priority, minimum=INT_MIN, maximum=INT32_MAX)
 
 
 # --- the rule set ---------------------------------------------------------------------------

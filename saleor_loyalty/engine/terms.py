@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from .bounds import INT32_MAX, MAX_DAYS, MAX_MONEY, MAX_RATE
 from .checks import HUNDRED, ONE, ZERO, check_currency, check_decimal, check_int, check_window, fail
 
 
@@ -19,7 +20,7 @@ class DiscountKind(StrEnum):
 def _check_discount(owner: str, kind: Any, value: Any, currency: str | None) -> None:
     if not isinstance(kind, DiscountKind):
         raise fail(owner, "discount_kind", f"must be a DiscountKind, got {kind!r}")
-    check_decimal(owner, "discount_value", value)
+    check_decimal(owner, "discount_value", value, maximum=MAX_MONEY)
     if value == 0:
         raise fail(owner, "discount_value", "must be greater than 0")
     if kind is DiscountKind.PERCENT and value > HUNDRED:
@@ -53,13 +54,13 @@ class ReferralTerms:
         owner = "ReferralTerms"
         check_currency(owner, "currency", self.currency, allow_none=True)
         _check_discount(owner, self.discount_kind, self.discount_value, self.currency)
-        check_int(owner, "referrer_points", self.referrer_points)
-        check_decimal(owner, "referee_min_spend", self.referee_min_spend)
-        check_decimal(owner, "qualifying_min_amount", self.qualifying_min_amount)
+        check_int(owner, "referrer_points", self.referrer_points, maximum=INT32_MAX)
+        check_decimal(owner, "referee_min_spend", self.referee_min_spend, maximum=MAX_MONEY)
+        check_decimal(owner, "qualifying_min_amount", self.qualifying_min_amount, maximum=MAX_MONEY)
         if self.currency is None and (self.referee_min_spend > 0 or self.qualifying_min_amount > 0):
             raise fail(owner, "currency", "minimum amounts need a currency")
-        check_int(owner, "max_rewards_per_referrer", self.max_rewards_per_referrer, allow_none=True)
-        check_int(owner, "period_days", self.period_days, minimum=1, allow_none=True)
+        check_int(owner, "max_rewards_per_referrer", self.max_rewards_per_referrer, maximum=INT32_MAX, allow_none=True)
+        check_int(owner, "period_days", self.period_days, minimum=1, maximum=MAX_DAYS, allow_none=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +80,10 @@ class NextPurchaseRule:
 
     def __post_init__(self) -> None:
         check_int("NextPurchaseRule", "id", self.id)
-        check_decimal("NextPurchaseRule", "min_amount", self.min_amount)
+        check_decimal("NextPurchaseRule", "min_amount", self.min_amount, maximum=MAX_MONEY)
         check_currency("NextPurchaseRule", "currency", self.currency)
         _check_discount("NextPurchaseRule", self.discount_kind, self.discount_value, self.currency)
-        check_int("NextPurchaseRule", "valid_days", self.valid_days, minimum=1)
+        check_int("NextPurchaseRule", "valid_days", self.valid_days, minimum=1, maximum=MAX_DAYS)
         check_window("NextPurchaseRule", self.valid_from, self.valid_until)
 
 
@@ -105,13 +106,13 @@ class ProgramTerms:
     tiers_enabled: bool = True
 
     def __post_init__(self) -> None:
-        check_decimal("ProgramTerms", "points_per_unit", self.points_per_unit)
-        check_decimal("ProgramTerms", "point_value", self.point_value)
+        check_decimal("ProgramTerms", "points_per_unit", self.points_per_unit, maximum=MAX_RATE)
+        check_decimal("ProgramTerms", "point_value", self.point_value, maximum=MAX_RATE)
         if self.point_value == 0:
             raise fail("ProgramTerms", "point_value", "must be greater than 0")
-        check_int("ProgramTerms", "redeem_min_points", self.redeem_min_points)
+        check_int("ProgramTerms", "redeem_min_points", self.redeem_min_points, maximum=INT32_MAX)
         check_decimal("ProgramTerms", "redeem_max_share", self.redeem_max_share)
         if self.redeem_max_share > ONE:
             raise fail("ProgramTerms", "redeem_max_share", "must be <= 1")
-        check_int("ProgramTerms", "pending_days", self.pending_days)
-        check_int("ProgramTerms", "expiry_days", self.expiry_days)
+        check_int("ProgramTerms", "pending_days", self.pending_days, maximum=MAX_DAYS)
+        check_int("ProgramTerms", "expiry_days", self.expiry_days, maximum=MAX_DAYS)

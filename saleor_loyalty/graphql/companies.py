@@ -14,13 +14,18 @@ import graphene
 
 from .mutations.company_create import LoyaltyCompanyCreate
 from .mutations.company_delete import LoyaltyCompanyDelete
+from .mutations.company_invitation_accept import LoyaltyCompanyInvitationAccept
+from .mutations.company_invitation_cancel import LoyaltyCompanyInvitationCancel
+from .mutations.company_invitation_create import LoyaltyCompanyInvitationCreate
+from .mutations.company_invitation_decline import LoyaltyCompanyInvitationDecline
 from .mutations.company_member_add import LoyaltyCompanyMemberAdd
 from .mutations.company_member_remove import LoyaltyCompanyMemberRemove
 from .mutations.company_member_update import LoyaltyCompanyMemberUpdate
 from .mutations.company_update import LoyaltyCompanyUpdate
 from .queries.companies import CompanyQueries
+from .queries.company_invitations import CompanyInvitationQueries
 
-COMPANY_QUERIES: tuple[type[graphene.ObjectType], ...] = (CompanyQueries,)
+COMPANY_QUERIES: tuple[type[graphene.ObjectType], ...] = (CompanyQueries, CompanyInvitationQueries)
 
 COMPANY_MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyCompanyCreate": LoyaltyCompanyCreate,
@@ -29,4 +34,8 @@ COMPANY_MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyCompanyMemberAdd": LoyaltyCompanyMemberAdd,
     "loyaltyCompanyMemberUpdate": LoyaltyCompanyMemberUpdate,
     "loyaltyCompanyMemberRemove": LoyaltyCompanyMemberRemove,
+    "loyaltyCompanyInvitationCreate": LoyaltyCompanyInvitationCreate,
+    "loyaltyCompanyInvitationCancel": LoyaltyCompanyInvitationCancel,
+    "loyaltyCompanyInvitationAccept": LoyaltyCompanyInvitationAccept,
+    "loyaltyCompanyInvitationDecline": LoyaltyCompanyInvitationDecline,
 }

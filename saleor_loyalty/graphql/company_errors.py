@@ -8,10 +8,12 @@ LoyaltyCompanyErrorCode = error_code_enum(
     "LoyaltyCompanyErrorCode",
     [
         "ALREADY_IN_COMPANY",
+        "COMPANY_INVITATION_NOT_FOUND",
         "COMPANY_IN_USE",
         "COMPANY_MEMBER_NOT_FOUND",
         "COMPANY_NOT_FOUND",
         "COMPANY_PERMISSION_DENIED",
+        "INVITATION_NOT_PENDING",
         "LAST_COMPANY_ADMIN",
         "NOT_COMPANY_MEMBER",
     ],

@@ -8,6 +8,9 @@ and the tests route ``/graphql/`` to ``GraphQLView(auth_backend=SignedTokenBacke
 - ``POST`` with ``application/json`` takes ``{"query", "variables", "operationName"}``, or a
   list of up to ``MAX_BATCH_SIZE`` of them (Saleor batches too); ``application/graphql`` takes
   the bare query text.
+- Before anything runs, every operation is parsed and measured (``core/limits.py``): depth and
+  size per operation, and the cost of the whole request, a batch included; a request over
+  budget is refused with ``QueryTooComplex`` (HTTP 400) and none of it runs.
 - The response is ``{"data", "errors"}`` as Saleor shapes it (``core/errors.py`` lists the
   codes). Status: 200 once execution started (errors may still be in the body), 400 for a
   request that cannot run (bad JSON, syntax, validation, limits, variables), 401 for a bad
@@ -19,19 +22,22 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from graphql import GraphQLError, GraphQLSchema, parse, validate
+from graphql.language import ast
 from graphql.execution import ExecutionResult, execute
 
 from .auth import AuthBackend, AuthenticationFailed, Requestor
 from .core.context import LoyaltyContext
 from .core.errors import format_error, request_error
 from .core.inputs import check_inputs
-from .core.limits import check_query_limits
+from .core.errors import QueryTooComplex
+from .core.limits import check_query_limits, check_request_cost, get_request_cost
 from .graphiql import GRAPHIQL_HTML
 
 logger = logging.getLogger("saleor_loyalty.graphql")
@@ -62,11 +68,19 @@ def graphql_view(request: HttpRequest, *, auth_backend: AuthBackend, schema: Gra
         from .schema import get_schema  # the schema imports every module: build it on first use
 
         schema = get_schema()
+    entries = payload if isinstance(payload, list) else [payload]
+    prepared = [_prepare(entry) for entry in entries]
+    # The cost budget covers the whole request, a batch included, and is checked before any runs.
+    try:
+        check_request_cost(get_request_cost([item.measured for item in prepared if item.measured]))
+    except QueryTooComplex as exc:
+        refused = {"errors": [format_error(exc)]}
+        return _json_response([refused] * len(entries) if isinstance(payload, list) else refused, 400)
+    results = [_run_operation(schema, item, request, requestor) for item in prepared]
     if isinstance(payload, list):
-        results = [_run_operation(schema, entry, request, requestor) for entry in payload]
         status = max(code for _, code in results)
         return _json_response([result for result, _ in results], status)
-    result, status = _run_operation(schema, payload, request, requestor)
+    result, status = results[0]
     return _json_response(result, status)
 
 
@@ -133,23 +147,52 @@ def _parse_body(request: HttpRequest) -> dict[str, Any] | list[Any]:
     return data
 
 
-def _run_operation(schema: GraphQLSchema, entry: Any, request: HttpRequest, requestor: Requestor) -> Result:
-    """Parse, limit, validate and execute one operation; never raises."""
+@dataclass
+class _Prepared:
+    """One operation of a request, read and measured (or refused) before any of them runs."""
+
+    entry: dict[str, Any]
+    document: ast.Document | None = None
+    refused: Result | None = None
+
+    @property
+    def measured(self) -> tuple[ast.Document, str | None, dict[str, Any] | None] | None:
+        if self.document is None:
+            return None
+        return self.document, self.entry.get("operationName"), self.entry.get("variables")
+
+
+def _prepare(entry: Any) -> _Prepared:
+    """Check the shape of one operation, parse it and apply the depth and size limits."""
     if not isinstance(entry, dict):
-        return _invalid(GraphQLError("Each operation must be a JSON object with a `query`."))
+        return _Prepared({}, refused=_invalid(GraphQLError("Each operation must be a JSON object with a `query`.")))
     query, variables, operation_name = entry.get("query"), entry.get("variables"), entry.get("operationName")
     if not isinstance(query, str) or not query.strip():
-        return _invalid(GraphQLError("Must provide a query string."))
+        return _Prepared(entry, refused=_invalid(GraphQLError("Must provide a query string.")))
     if variables is not None and not isinstance(variables, dict):
-        return _invalid(GraphQLError("`variables` must be a JSON object."))
+        return _Prepared(entry, refused=_invalid(GraphQLError("`variables` must be a JSON object.")))
     if operation_name is not None and not isinstance(operation_name, str):
-        return _invalid(GraphQLError("`operationName` must be a string."))
+        return _Prepared(entry, refused=_invalid(GraphQLError("`operationName` must be a string.")))
     if len(query) > MAX_QUERY_CHARS:
-        return _invalid(GraphQLError(f"The query is {len(query)} characters long; the maximum is {MAX_QUERY_CHARS}."))
-
+        message = f"The query is {len(query)} characters long; the maximum is {MAX_QUERY_CHARS}."
+        return _Prepared(entry, refused=_invalid(GraphQLError(message)))
     try:
         document = parse(query)
         check_query_limits(document)
+    except GraphQLError as exc:
+        return _Prepared(entry, refused=_invalid(exc))
+    except RecursionError:
+        return _Prepared(entry, refused=_invalid(GraphQLError("The query is nested too deeply to be read.")))
+    return _Prepared(entry, document)
+
+
+def _run_operation(schema: GraphQLSchema, prepared: _Prepared, request: HttpRequest, requestor: Requestor) -> Result:
+    """Validate and execute one prepared operation; never raises."""
+    if prepared.refused is not None or prepared.document is None:
+        return prepared.refused or _invalid(GraphQLError("Must provide a query string."))
+    document, entry = prepared.document, prepared.entry
+    variables, operation_name = entry.get("variables"), entry.get("operationName")
+    try:
         validation_errors = validate(schema, document)
     except GraphQLError as exc:
         return _invalid(exc)

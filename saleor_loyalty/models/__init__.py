@@ -1,6 +1,6 @@
 """Models of saleor_loyalty, re-exported so Django finds them as ``saleor_loyalty.models``."""
 
-from .companies import Company, CompanyMember, CompanyRole
+from .companies import Company, CompanyInvitation, CompanyMember, CompanyRole, InvitationStatus
 from .ledger import (
     Bucket,
     HoldAllocation,
@@ -18,10 +18,12 @@ from .ledger import (
 __all__ = [
     "Bucket",
     "Company",
+    "CompanyInvitation",
     "CompanyMember",
     "CompanyRole",
     "HoldAllocation",
     "HoldStatus",
+    "InvitationStatus",
     "LedgerEntry",
     "LedgerTransaction",
     "LoyaltyAccount",

@@ -113,3 +113,59 @@ class CompanyTierChange(models.Model):
 
     def __str__(self) -> str:
         return f"company {self.company_id}: {self.from_tier_name or '-'} -> {self.to_tier_name or '-'}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CompanyInvitation(models.Model):
+    """A company admin's invitation: the invitee joins only by accepting it themselves.
+
+    The invitee is a customer id as the admin typed it, not checked against the customers when
+    the invitation is made (a plain column, no foreign key), so inviting an unknown id looks
+    exactly like inviting a real one and the admin learns nothing about people outside their
+    company (``services.company_invitations``).
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    invitee_user_id = models.BigIntegerField()
+    role = models.CharField(max_length=16, choices=CompanyRole.choices, default=CompanyRole.BUYER)
+    redemption_limit = models.PositiveIntegerField(null=True, blank=True)
+    invited_by_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "loyalty_company_invitation"
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["invitee_user_id", "status"], name="loyalty_co_invite_user_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="loyalty_company_invitation_status_valid", condition=Q(status__in=InvitationStatus.values)
+            ),
+            models.CheckConstraint(
+                name="loyalty_company_invitation_role_valid", condition=Q(role__in=CompanyRole.values)
+            ),
+            models.CheckConstraint(
+                name="loyalty_company_invitation_limit_positive",
+                condition=Q(redemption_limit__isnull=True) | Q(redemption_limit__gt=0),
+            ),
+            models.CheckConstraint(
+                name="loyalty_company_invitation_answered",
+                condition=Q(status=InvitationStatus.PENDING) | Q(responded_at__isnull=False),
+            ),
+            # One open invitation per invitee and company: inviting again updates the open one.
+            models.UniqueConstraint(
+                fields=["company", "invitee_user_id"], condition=Q(status=InvitationStatus.PENDING),
+                name="loyalty_company_invitation_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} to company {self.company_id} ({self.status})"

@@ -27,6 +27,11 @@ class SaleorShop:
             return None
         return read_checkout(checkout).view
 
+    def channel_exists(self, slug: str) -> bool:
+        from saleor.channel.models import Channel
+
+        return bool(Channel.objects.filter(slug=slug, is_active=True).exists())
+
     def fetch_variants(self, channel: str, variant_ids: Collection[int]) -> dict[int, VariantView]:
         from saleor.product.models import ProductVariantChannelListing
 

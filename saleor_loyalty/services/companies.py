@@ -27,6 +27,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..engine import bounds
 from ..exceptions import (
     AlreadyInCompany,
     CompanyInUse,
@@ -41,7 +42,7 @@ from ..models import Company, CompanyMember, CompanyRole, Tier
 
 __all__ = [
     "Actor", "BuyerContext", "CompanyInfo", "MemberInfo", "MembershipInfo",
-    "add_member", "create_company", "delete_company",
+    "add_member", "authorize", "check_limit", "check_role", "create_company", "join_company", "lock_company", "delete_company",
     "get_buyer_context", "get_company", "get_member", "get_membership", "list_companies",
     "list_members", "remove_member", "set_member_redemption_limit",
     "set_member_role", "update_company",
@@ -144,7 +145,7 @@ def update_company(
     """Change the named fields only. A deactivated company keeps its members and points, but
     its members cannot redeem and it gets no rebates until it is active again."""
     with transaction.atomic():
-        company = _lock_company(company_id)
+        company = lock_company(company_id)
         if name is not _UNSET:
             company.name = _check_name(name)
         if slug is not _UNSET:
@@ -161,7 +162,7 @@ def update_company(
 def delete_company(company_id: int) -> None:
     """Delete a company that never had points, price lists or rebates; else ``CompanyInUse``."""
     with transaction.atomic():
-        company = _lock_company(company_id)
+        company = lock_company(company_id)
         try:
             with transaction.atomic():
                 company.delete()
@@ -177,7 +178,7 @@ def get_company(company_id: int, *, by: Actor) -> CompanyInfo:
     company = Company.objects.filter(pk=company_id).first()
     if company is None:
         raise CompanyNotFound(f"no company {company_id}", field="company_id")
-    _authorize(company_id, by, admin=False)
+    authorize(company_id, by, admin=False)
     return _company_info(company)
 
 
@@ -207,41 +208,57 @@ def add_member(
     redemption_limit: int | None = None,
     now: datetime | None = None,
 ) -> MemberInfo:
-    """Add a customer to the company; a customer belongs to one company at most.
+    """Staff add a customer to the company directly; a customer belongs to one company at most.
 
-    The customer's personal account is left as it is (see the module doc); from now on their
-    orders earn into the company's account.
+    A company admin (a customer) cannot: joining moves the customer's future earnings into the
+    company's pool, so it needs their consent. Admins invite instead
+    (``services.company_invitations``) and the invitee accepts. The customer's personal account
+    is left as it is (see the module doc); from now on their orders earn into the company's.
     """
-    role = _check_role(role)
-    _check_limit(redemption_limit)
-    now = now or timezone.now()
+    role = check_role(role)
+    check_limit(redemption_limit)
+    if not by.is_staff:
+        # Refused before any lookup, so the answer says nothing about the customer named.
+        raise CompanyPermissionDenied(
+            "company admins invite customers (loyaltyCompanyInvitationCreate); they join by accepting",
+            field="company_id",
+        )
     with transaction.atomic():
-        _lock_company(company_id)
-        _authorize(company_id, by, admin=True)
+        lock_company(company_id)
         if not get_user_model().objects.filter(pk=user_id).exists():
             raise InvalidInput(f"no customer {user_id}", field="user_id")
-        current = CompanyMember.objects.filter(user_id=user_id).values_list("company_id", flat=True).first()
-        if current is not None:
-            where = "this company" if current == company_id else "another company"
-            raise AlreadyInCompany(f"customer {user_id} is already a member of {where}", field="user_id")
-        try:
-            with transaction.atomic():
-                member = CompanyMember.objects.create(
-                    company_id=company_id, user_id=user_id, role=role, redemption_limit=redemption_limit,
-                    updated_at=now,
-                )
-        except IntegrityError:
-            # A concurrent add for the same customer won (loyalty_company_member_one_company_per_user).
-            raise AlreadyInCompany(f"customer {user_id} is already a member of a company", field="user_id") from None
+        return join_company(company_id, user_id, role=role, redemption_limit=redemption_limit, now=now)
+
+
+def join_company(
+    company_id: int, user_id: int, *, role: str, redemption_limit: int | None, now: datetime | None = None
+) -> MemberInfo:
+    """Make the customer a member; the caller holds the company's lock and has the right to.
+
+    ``AlreadyInCompany`` when they belong to a company (this one or another).
+    """
+    current = CompanyMember.objects.filter(user_id=user_id).values_list("company_id", flat=True).first()
+    if current is not None:
+        where = "this company" if current == company_id else "another company"
+        raise AlreadyInCompany(f"customer {user_id} is already a member of {where}", field="user_id")
+    try:
+        with transaction.atomic():
+            member = CompanyMember.objects.create(
+                company_id=company_id, user_id=user_id, role=role, redemption_limit=redemption_limit,
+                updated_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        # A concurrent add for the same customer won (loyalty_company_member_one_company_per_user).
+        raise AlreadyInCompany(f"customer {user_id} is already a member of a company", field="user_id") from None
     return _member_info(member)
 
 
 def remove_member(company_id: int, user_id: int, *, by: Actor) -> None:
     """Remove a member (an admin or staff may; a member may leave). The company's points stay."""
     with transaction.atomic():
-        _lock_company(company_id)
+        lock_company(company_id)
         if not (by.user_id == user_id and not by.is_staff):
-            _authorize(company_id, by, admin=True)
+            authorize(company_id, by, admin=True)
         member = _get_member(company_id, user_id)
         others = CompanyMember.objects.filter(company_id=company_id).exclude(pk=member.pk)
         if member.role == CompanyRole.ADMIN and others.exists():
@@ -251,10 +268,10 @@ def remove_member(company_id: int, user_id: int, *, by: Actor) -> None:
 
 def set_member_role(company_id: int, user_id: int, role: str, *, by: Actor, now: datetime | None = None) -> MemberInfo:
     """Make a member an ``admin`` or a ``buyer``; the last admin cannot be demoted."""
-    role = _check_role(role)
+    role = check_role(role)
     with transaction.atomic():
-        _lock_company(company_id)
-        _authorize(company_id, by, admin=True)
+        lock_company(company_id)
+        authorize(company_id, by, admin=True)
         member = _get_member(company_id, user_id)
         if member.role == CompanyRole.ADMIN and role != CompanyRole.ADMIN:
             _keep_an_admin(company_id, member, "be demoted")
@@ -268,10 +285,10 @@ def set_member_redemption_limit(
     company_id: int, user_id: int, limit: int | None, *, by: Actor, now: datetime | None = None
 ) -> MemberInfo:
     """Set the points a member may redeem per calendar month (None: no limit of their own)."""
-    _check_limit(limit)
+    check_limit(limit)
     with transaction.atomic():
-        _lock_company(company_id)
-        _authorize(company_id, by, admin=True)
+        lock_company(company_id)
+        authorize(company_id, by, admin=True)
         member = _get_member(company_id, user_id)
         member.redemption_limit = limit
         member.updated_at = now or timezone.now()
@@ -281,7 +298,7 @@ def set_member_redemption_limit(
 
 def get_member(company_id: int, user_id: int, *, by: Actor) -> MemberInfo:
     """One member of the company, for staff or any member of the company."""
-    _authorize(company_id, by, admin=False)
+    authorize(company_id, by, admin=False)
     return _member_info(_get_member(company_id, user_id))
 
 
@@ -289,7 +306,7 @@ def list_members(company_id: int, *, by: Actor) -> tuple[MemberInfo, ...]:
     """The company's members, admins first, for staff or any member of the company."""
     if not Company.objects.filter(pk=company_id).exists():
         raise CompanyNotFound(f"no company {company_id}", field="company_id")
-    _authorize(company_id, by, admin=False)
+    authorize(company_id, by, admin=False)
     members = CompanyMember.objects.filter(company_id=company_id).select_related("user").order_by("role", "id")
     return tuple(_member_info(member) for member in members)
 
@@ -331,7 +348,7 @@ def get_buyer_context(user_id: int, *, own_tier_id: int | None, own_customer_typ
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _lock_company(company_id: int) -> Company:
+def lock_company(company_id: int) -> Company:
     # Member changes of one company run one after another, so the "keep an admin" count holds.
     company = Company.objects.select_for_update().filter(pk=company_id).first()
     if company is None:
@@ -339,7 +356,7 @@ def _lock_company(company_id: int) -> Company:
     return company
 
 
-def _authorize(company_id: int, by: Actor, *, admin: bool) -> None:
+def authorize(company_id: int, by: Actor, *, admin: bool) -> None:
     if by.is_staff:
         return
     role = CompanyMember.objects.filter(company_id=company_id, user_id=by.user_id).values_list("role", flat=True).first()
@@ -395,19 +412,19 @@ def _check_customer_type(customer_type_id: int | None) -> int | None:
     return customer_type_id
 
 
-def _check_role(role: str) -> str:
+def check_role(role: str) -> str:
     if role not in CompanyRole.values:
         raise InvalidInput(f"role must be one of {', '.join(CompanyRole.values)}", field="role")
     return str(role)
 
 
-_MAX_LIMIT = 2**31 - 1  # the column is a PostgreSQL integer
-
-
-def _check_limit(limit: int | None) -> None:
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 0 < limit <= _MAX_LIMIT):
+def check_limit(limit: int | None) -> None:
+    """A redemption limit is ``bounds.POSITIVE_COUNT`` (the column is a PostgreSQL integer) or None."""
+    if limit is not None and bounds.POSITIVE_COUNT.problem(limit):
+        bound = bounds.POSITIVE_COUNT
         raise InvalidInput(
-            f"a redemption limit is a number of points from 1 to {_MAX_LIMIT}, or None", field="redemption_limit"
+            f"a redemption limit is a number of points from {bound.minimum} to {bound.maximum}, or None",
+            field="redemption_limit",
         )
 
 

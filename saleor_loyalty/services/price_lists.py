@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from ..engine import bounds
 from ..engine import rules as engine
 from ..engine.errors import EngineError
 from ..exceptions import NotFound
@@ -35,13 +36,13 @@ def _get_price_list(price_list_id: int) -> PriceList:
 
 _ENTRY_FIELDS: dict[str, f.Parser] = {
     "target_kind": f.choice(engine.TargetKind),
-    "target_id": f.optional(f.integer(minimum=0, maximum=2**63 - 1)),
+    "target_id": f.optional(f.integer(bounds.ROW_ID.with_minimum(0))),
     "sku": f.optional(f.text(255)),
 }
 _BREAK_FIELDS: dict[str, f.Parser] = {
-    "min_quantity": f.integer(minimum=1),
-    "fixed_price": f.optional(f.decimal()),
-    "percent_off": f.optional(f.decimal(places=4)),
+    "min_quantity": f.integer(bounds.POSITIVE_COUNT),
+    "fixed_price": f.optional(f.decimal(bounds.MONEY)),
+    "percent_off": f.optional(f.decimal(bounds.PERCENT)),
 }
 
 

@@ -34,6 +34,7 @@ from itertools import pairwise
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ..engine import bounds
 from ..engine.money import is_currency_code, quantize
 from ..exceptions import (
     InvalidInput,
@@ -159,10 +160,12 @@ def create_rebate_program(
         problems.append(("payout", f"payout: must be one of {', '.join(RebatePayout.values)}"))
     if payout == RebatePayout.POINTS and (point_value is None or point_value <= 0):
         problems.append(("point_value", "point_value: a points payout needs a positive point value"))
-    if points_valid_days is not None and points_valid_days < 1:
-        problems.append(("points_valid_days", "points_valid_days: must be at least 1"))
-    if settle_days < 0:
-        problems.append(("settle_days", "settle_days: must not be negative"))
+    elif point_value is not None and (problem := bounds.RATE.problem(point_value)):
+        problems.append(("point_value", f"point_value: {problem}"))
+    if points_valid_days is not None and (problem := bounds.DAYS.problem(points_valid_days)):
+        problems.append(("points_valid_days", f"points_valid_days: {problem}"))
+    if problem := bounds.DAYS_OR_ZERO.problem(settle_days):
+        problems.append(("settle_days", f"settle_days: {problem}"))
     problems.extend(_band_problems(bands))
     _raise(problems)
     now = now or timezone.now()
@@ -195,8 +198,8 @@ def update_rebate_program(
         if is_active is not None:
             program.is_active = is_active
         if settle_days is not None:
-            if settle_days < 0:
-                raise InvalidInput("settle_days: must not be negative", field="settle_days")
+            if problem := bounds.DAYS_OR_ZERO.problem(settle_days):
+                raise InvalidInput(f"settle_days: {problem}", field="settle_days")
             program.settle_days = settle_days
         program.updated_at = now or timezone.now()
         program.save()
@@ -219,8 +222,8 @@ def _band_problems(bands: Sequence[Band]) -> list[tuple[str | None, str]]:
         return [("bands", "bands: at least one band is needed")]
     problems: list[tuple[str | None, str]] = []
     for index, band in enumerate(bands):
-        if not isinstance(band.min_spend, Decimal) or not band.min_spend.is_finite() or band.min_spend < 0:
-            problems.append(("bands", f"bands[{index}].min_spend: must be a Decimal >= 0"))
+        if problem := bounds.MONEY.problem(band.min_spend):
+            problems.append(("bands", f"bands[{index}].min_spend: {problem}"))
         if not isinstance(band.percent, Decimal) or not Decimal(0) < band.percent <= HUNDRED:
             problems.append(("bands", f"bands[{index}].percent: must be > 0 and <= 100"))
     if problems:

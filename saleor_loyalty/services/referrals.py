@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ..config import ProgramConfig
 from ..engine.referral import calculate_referee_discount, check_referral_use, decide_referrer_reward
-from ..engine.values import RefereeDiscount, ReferralParty, ReferrerReward
+from ..engine.values import RefereeDiscount, ReferralCheck, ReferralParty, ReferrerReward
 from ..exceptions import ReferralRefused
 from ..models import (
     CompanyMember,
@@ -132,9 +132,13 @@ def get_referral_counts(user_id: int) -> ReferralCounts:
 
 
 def _check_referee(user_id: int, config: ProgramConfig, now: datetime) -> tuple[Referral | None, OrderCheck]:
-    referral = Referral.objects.filter(referee_id=user_id, status=ReferralStatus.REGISTERED).first()
+    referral = Referral.objects.filter(referee_id=user_id).first()  # one per referee (UNIQUE)
     if referral is None:
         return None, OrderCheck.refuse("no_referral", "the customer has no open referral")
+    if referral.status != ReferralStatus.REGISTERED:
+        # Qualified, rewarded, refused or reversed: the referee's first order came and went.
+        code = ReferralCheck.NOT_FIRST_ORDER.value
+        return None, OrderCheck.refuse(code, f"the referral discount does not apply: {code}")
     rules = get_compiled_rules(config)
     referee = build_customer_snapshot(user_id, now=now, with_points=False)
     decision = check_referral_use(_referrer_party(referral.referrer_id), referee, rules)

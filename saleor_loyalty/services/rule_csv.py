@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine import bounds
 from ..engine import rules as engine
 from ..engine.errors import EngineError
 from . import rule_fields as f
@@ -27,11 +28,11 @@ from . import rule_fields as f
 _COLUMNS = frozenset({"sku", "target_kind", "target_id", "min_quantity", "fixed_price", "percent_off"})
 _MAX_ROWS = 50_000
 _PARSERS: dict[str, f.Parser] = {
-    "min_quantity": f.integer(minimum=1),
-    "fixed_price": f.optional(f.decimal()),
-    "percent_off": f.optional(f.decimal(places=4)),
+    "min_quantity": f.integer(bounds.POSITIVE_COUNT),
+    "fixed_price": f.optional(f.decimal(bounds.MONEY)),
+    "percent_off": f.optional(f.decimal(bounds.PERCENT)),
     "target_kind": f.optional(f.choice(engine.TargetKind)),
-    "target_id": f.optional(f.integer(minimum=0, maximum=2**63 - 1)),
+    "target_id": f.optional(f.integer(bounds.ROW_ID.with_minimum(0))),
     "sku": f.optional(f.text(255)),
 }
 

@@ -2,7 +2,8 @@
 
 A parser returns the value or raises ``ValueError`` with a message for the staff user; the
 caller collects every field's message so one request reports all its problems. Parsers check
-the shape of one value only; whether the fields fit together is the engine rule object's job
+the shape of one value only, against the ranges in ``engine.bounds`` (the one place that
+says what the columns hold and the arithmetic survives); whether the fields fit together is the engine rule object's job
 (``services.rules`` builds it and reports its ``InvalidRule``).
 """
 
@@ -15,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+from ..engine import bounds
+from ..engine.bounds import DecimalBound, IntBound
 from ..exceptions import InvalidInput
 
 Parser = Callable[[Any], Any]
@@ -22,7 +25,6 @@ Problems = list[tuple[str | None, str]]
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_INT_MAX = 2**31 - 1
 
 
 def _blank(raw: Any) -> bool:
@@ -65,7 +67,9 @@ def slug(raw: Any) -> str:
     return value
 
 
-def integer(*, minimum: int = 0, maximum: int = _INT_MAX) -> Parser:
+def integer(bound: IntBound = bounds.COUNT) -> Parser:
+    """Whole numbers within ``bound`` (e.g. ``bounds.DAYS``), given as int or text."""
+
     def parse(raw: Any) -> int:
         if isinstance(raw, bool):
             raise ValueError("must be a whole number")
@@ -73,14 +77,16 @@ def integer(*, minimum: int = 0, maximum: int = _INT_MAX) -> Parser:
             value = int(str(raw).strip()) if not isinstance(raw, int) else raw
         except ValueError:
             raise ValueError(f"must be a whole number, got {raw!r}") from None
-        if not minimum <= value <= maximum:
-            raise ValueError(f"must be between {minimum} and {maximum}")
+        if not bound.minimum <= value <= bound.maximum:
+            raise ValueError(f"must be between {bound.minimum} and {bound.maximum}")
         return value
 
     return parse
 
 
-def decimal(*, minimum: Decimal = Decimal("0"), maximum: Decimal | None = None, places: int = 3) -> Parser:
+def decimal(bound: DecimalBound = bounds.MONEY) -> Parser:
+    """Decimals within ``bound`` (e.g. ``bounds.RATE``), given as text or Decimal."""
+
     def parse(raw: Any) -> Decimal:
         if isinstance(raw, (bool, float)):
             # Floats carry binary noise (0.1 -> 0.1000000000000000055...): ask for text or Decimal.
@@ -91,12 +97,11 @@ def decimal(*, minimum: Decimal = Decimal("0"), maximum: Decimal | None = None, 
             raise ValueError(f"must be a number, got {raw!r}") from None
         if not value.is_finite():
             raise ValueError("must be a finite number")
-        if value < minimum or (maximum is not None and value > maximum):
-            bounds = f">= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
-            raise ValueError(f"must be {bounds}")
+        if not bound.minimum <= value <= bound.maximum:
+            raise ValueError(f"must be >= {bound.minimum} and <= {bound.maximum}")
         exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > places:
-            raise ValueError(f"must have at most {places} decimal places")
+        if isinstance(exponent, int) and -exponent > bound.places:
+            raise ValueError(f"must have at most {bound.places} decimal places")
         return value
 
     return parse

@@ -2,15 +2,24 @@
 
 One function per row kind, used both by the loader and by ``services.rules`` to validate a row
 before it is saved (building the engine object runs the engine's own checks).
+
+The loader degrades per rule: a row the engine refuses (written around the API, by an
+``.update()``, a data migration or a restore from an older version) is left out of the rule
+set with a warning naming it, and every other rule keeps pricing. One bad tier must not take
+every quote, tier progress and checkout hook down with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import fields
+from typing import Any, TypeVar
 
 from ..config import ProgramConfig
 from ..engine import rules as engine
+from ..engine.compiled import compile_breaks
+from ..engine.errors import EngineError
 from ..models import (
     EarnRule,
     GiftRule,
@@ -21,6 +30,13 @@ from ..models import (
     ReferralProgram,
     Tier,
 )
+
+logger = logging.getLogger("saleor_loyalty.rules")
+
+T = TypeVar("T")
+# What building or compiling a bad row can raise: the engine's checks, an unknown enum value
+# (ValueError), Decimal arithmetic on an absurd number (ArithmeticError), a wrong type.
+_BAD_ROW = (EngineError, ValueError, ArithmeticError, TypeError)
 
 
 def build_terms(config: ProgramConfig) -> engine.ProgramTerms:
@@ -143,21 +159,50 @@ def to_next_purchase_rule(row: NextPurchaseRule) -> engine.NextPurchaseRule:
     )
 
 
+def _built(label: str, row: Any, build: Callable[[Any], T]) -> T | None:
+    """``build(row)``, or None with a warning when the row cannot become a working rule."""
+    try:
+        return build(row)
+    except _BAD_ROW as exc:
+        logger.warning("Loyalty rule left out: %s %s cannot be used: %s", label, row.pk, exc)
+        return None
+
+
+def _each(label: str, rows: Iterable[Any], build: Callable[[Any], T]) -> tuple[T, ...]:
+    return tuple(item for item in (_built(label, row, build) for row in rows) if item is not None)
+
+
+def _compiled_entry(currency: str) -> Callable[[PriceListEntry], engine.PriceListEntry]:
+    def build(row: PriceListEntry) -> engine.PriceListEntry:
+        entry = to_entry(row, row.breaks.all())
+        compile_breaks(entry, currency)  # the pricing loop compiles it: fail here, not mid-checkout
+        return entry
+
+    return build
+
+
+def _price_list(row: PriceList) -> engine.PriceList:
+    return to_price_list(row, _each("price list entry", row.entries.all(), _compiled_entry(row.currency)))
+
+
 def load_rule_set(version: str, config: ProgramConfig) -> engine.RuleSet:
-    """Every active rule as an engine ``RuleSet``: eight queries, however many rules there are."""
-    price_lists = [
-        to_price_list(row, (to_entry(entry, entry.breaks.all()) for entry in row.entries.all()))
-        for row in PriceList.objects.filter(is_active=True).prefetch_related("entries__breaks")
-    ]
+    """Every active rule as an engine ``RuleSet``: eight queries, however many rules there are.
+
+    A rule the engine refuses is left out with a warning (see the module doc), not raised.
+    """
+    active_lists = PriceList.objects.filter(is_active=True).prefetch_related("entries__breaks")
+    price_lists = _each("price list", active_lists, _price_list)
     list_ids = frozenset(item.id for item in price_lists)
     referral = ReferralProgram.objects.filter(is_active=True).first()
     return engine.RuleSet(
         version=version,
         terms=build_terms(config),
-        price_lists=tuple(price_lists),
-        earn_rules=tuple(to_earn_rule(row) for row in EarnRule.objects.filter(is_active=True)),
-        tiers=tuple(to_tier(row, loaded_list_ids=list_ids) for row in Tier.objects.filter(is_active=True)),
-        gift_rules=tuple(to_gift_rule(row) for row in GiftRule.objects.filter(is_active=True)),
-        referral=to_referral_terms(referral) if referral is not None else None,
-        next_purchase=tuple(to_next_purchase_rule(row) for row in NextPurchaseRule.objects.filter(is_active=True)),
+        price_lists=price_lists,
+        earn_rules=_each("earn rule", EarnRule.objects.filter(is_active=True), to_earn_rule),
+        tiers=_each("tier", Tier.objects.filter(is_active=True), lambda row: to_tier(row, loaded_list_ids=list_ids)),
+        gift_rules=_each("gift rule", GiftRule.objects.filter(is_active=True), to_gift_rule),
+        referral=_built("referral program", referral, to_referral_terms) if referral is not None else None,
+        next_purchase=_each(
+            "next-purchase rule", NextPurchaseRule.objects.filter(is_active=True), to_next_purchase_rule
+        ),
     )

@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
+from ..engine import bounds
 from ..engine import rules as engine
 from ..engine.errors import EngineError
 from ..exceptions import NotFound, RuleInUse
@@ -58,10 +59,10 @@ Row = TypeVar("Row", bound=models.Model)
 
 _AUDIENCE_FIELDS: dict[str, f.Parser] = {
     "audience_kind": f.choice(engine.AudienceKind),
-    "customer_type_id": f.optional(f.integer(minimum=1, maximum=2**63 - 1)),
-    "company_id": f.optional(f.integer(minimum=1, maximum=2**63 - 1)),
-    "tier_id": f.optional(f.integer(minimum=1, maximum=2**63 - 1)),
-    "user_id": f.optional(f.integer(minimum=1, maximum=2**63 - 1)),
+    "customer_type_id": f.optional(f.integer(bounds.ROW_ID)),
+    "company_id": f.optional(f.integer(bounds.ROW_ID)),
+    "tier_id": f.optional(f.integer(bounds.ROW_ID)),
+    "user_id": f.optional(f.integer(bounds.ROW_ID)),
 }
 _WINDOW_FIELDS: dict[str, f.Parser] = {
     "valid_from": f.optional(f.aware_datetime),
@@ -69,8 +70,8 @@ _WINDOW_FIELDS: dict[str, f.Parser] = {
     "channel": f.optional(f.channel),
     "is_active": f.boolean,
 }
-_ID = f.optional(f.integer(minimum=1, maximum=2**63 - 1))
-_RANK = f.integer(minimum=-(2**31), maximum=2**31 - 1)
+_ID = f.optional(f.integer(bounds.ROW_ID))
+_RANK = f.integer(bounds.SIGNED)
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,9 @@ TIER = RuleKind(
     Tier,
     {
         "name": f.text(100), "slug": f.slug, "rank": _RANK, "metric": f.choice(engine.TierMetric),
-        "threshold": f.decimal(), "window_days": f.optional(f.integer(minimum=1)),
-        "multiplier": f.decimal(places=4), "price_list_id": _ID, "gift_eligible": f.boolean,
-        "grace_days": f.integer(), "description": f.free_text, "is_active": f.boolean,
+        "threshold": f.decimal(bounds.MONEY), "window_days": f.optional(f.integer(bounds.DAYS)),
+        "multiplier": f.decimal(bounds.RATE), "price_list_id": _ID, "gift_eligible": f.boolean,
+        "grace_days": f.integer(bounds.DAYS_OR_ZERO), "description": f.free_text, "is_active": f.boolean,
     },
     frozenset({"name", "slug", "rank", "metric", "threshold"}),
     rule_loader.to_tier,
@@ -117,8 +118,8 @@ EARN_RULE = RuleKind(
     EarnRule,
     {
         "name": f.text(255), "kind": f.choice(engine.EarnRuleKind),
-        "points_per_unit": f.optional(f.decimal(places=4)), "multiplier": f.optional(f.decimal(places=4)),
-        "points": f.optional(f.integer(minimum=1)), "max_points": f.optional(f.integer()),
+        "points_per_unit": f.optional(f.decimal(bounds.RATE)), "multiplier": f.optional(f.decimal(bounds.RATE)),
+        "points": f.optional(f.integer(bounds.POSITIVE_COUNT)), "max_points": f.optional(f.integer(bounds.COUNT)),
         "target_kind": f.optional(f.choice(engine.TargetKind)), "target_id": _ID,
         "customer_type_id": _ID, "tier_id": _ID, "currency": f.optional(f.currency), **_WINDOW_FIELDS,
     },
@@ -129,8 +130,8 @@ EARN_RULE = RuleKind(
 GIFT_RULE = RuleKind(
     GiftRule,
     {
-        "name": f.text(255), "threshold": f.decimal(), "currency": f.currency,
-        "variant_id": f.integer(minimum=1, maximum=2**63 - 1), "quantity": f.integer(minimum=1),
+        "name": f.text(255), "threshold": f.decimal(bounds.MONEY), "currency": f.currency,
+        "variant_id": f.integer(bounds.ROW_ID), "quantity": f.integer(bounds.POSITIVE_COUNT),
         "requires_gift_eligibility": f.boolean, "priority": _RANK, **_AUDIENCE_FIELDS, **_WINDOW_FIELDS,
     },
     frozenset({"name", "threshold", "currency", "variant_id"}),
@@ -140,9 +141,9 @@ GIFT_RULE = RuleKind(
 REFERRAL_PROGRAM = RuleKind(
     ReferralProgram,
     {
-        "discount_kind": f.choice(engine.DiscountKind), "discount_value": f.decimal(),
-        "referrer_points": f.integer(), "referee_min_spend": f.decimal(), "qualifying_min_amount": f.decimal(),
-        "max_rewards_per_referrer": f.optional(f.integer()), "period_days": f.optional(f.integer(minimum=1)),
+        "discount_kind": f.choice(engine.DiscountKind), "discount_value": f.decimal(bounds.MONEY),
+        "referrer_points": f.integer(bounds.COUNT), "referee_min_spend": f.decimal(bounds.MONEY),
+        "qualifying_min_amount": f.decimal(bounds.MONEY), "max_rewards_per_referrer": f.optional(f.integer(bounds.COUNT)), "period_days": f.optional(f.integer(bounds.DAYS)),
         "currency": f.optional(f.currency), "is_active": f.boolean,
     },
     frozenset({"discount_kind", "discount_value"}),
@@ -151,9 +152,9 @@ REFERRAL_PROGRAM = RuleKind(
 NEXT_PURCHASE_RULE = RuleKind(
     NextPurchaseRule,
     {
-        "name": f.text(255), "min_amount": f.decimal(), "currency": f.currency,
-        "discount_kind": f.choice(engine.DiscountKind), "discount_value": f.decimal(),
-        "valid_days": f.integer(minimum=1), **_WINDOW_FIELDS,
+        "name": f.text(255), "min_amount": f.decimal(bounds.MONEY), "currency": f.currency,
+        "discount_kind": f.choice(engine.DiscountKind), "discount_value": f.decimal(bounds.MONEY),
+        "valid_days": f.integer(bounds.DAYS), **_WINDOW_FIELDS,
     },
     frozenset({"name", "min_amount", "currency", "discount_kind", "discount_value", "valid_days"}),
     rule_loader.to_next_purchase_rule,

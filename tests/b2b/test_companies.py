@@ -81,12 +81,12 @@ def test_get_company_is_refused_to_members_of_other_companies(
 # --- members --------------------------------------------------------------------------------
 
 
-def test_admin_adds_a_buyer_with_a_limit_and_lists_members(
-    acme: companies.CompanyInfo, acme_admin: Any, create_user: Callable[..., Any]
+def test_staff_add_a_buyer_with_a_limit_and_lists_members(
+    acme: companies.CompanyInfo, acme_admin: Any, create_user: Callable[..., Any], staff: Actor
 ):
     newcomer = create_user(email="new@acme.test")
 
-    added = companies.add_member(acme.company_id, newcomer.pk, by=Actor.customer(acme_admin.pk), redemption_limit=500)
+    added = companies.add_member(acme.company_id, newcomer.pk, by=staff, redemption_limit=500)
 
     assert (added.role, added.redemption_limit, added.email) == ("buyer", 500, "new@acme.test")
     listed = companies.list_members(acme.company_id, by=Actor.customer(newcomer.pk))
@@ -171,7 +171,7 @@ def test_joining_keeps_personal_points_apart_and_new_earnings_go_to_the_company(
     personal = points.get_account_for_customer(customer.pk)
 
     # when they join and then order
-    companies.add_member(acme.company_id, customer.pk, by=Actor.customer(acme_admin.pk))
+    companies.add_member(acme.company_id, customer.pk, by=Actor.staff())
     points.credit_points_for_order(Owner.customer(customer.pk), "after-joining", points=120, now=now)
 
     # then the order earned into the company's pool, and the personal account is untouched

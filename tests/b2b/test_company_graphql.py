@@ -122,19 +122,25 @@ def test_customers_cannot_create_companies(customer: Any):
     assert not Company.objects.exists()
 
 
-def test_an_admin_adds_a_buyer_and_a_buyer_is_refused(
-    acme: companies.CompanyInfo, acme_admin: Any, acme_buyer: Any, create_user: Callable[..., Any]
+def test_staff_add_a_buyer_and_company_admins_and_buyers_are_refused(
+    acme: companies.CompanyInfo, acme_admin: Any, acme_buyer: Any, create_user: Callable[..., Any],
+    staff_client: ApiClient,
 ):
     newcomer = create_user()
     variables = {"company": _company_id(acme), "customer": to_global_id("User", newcomer.pk), "limit": 500}
 
     by_buyer = get_graphql_content(ApiClient(acme_buyer).post_graphql(MEMBER_ADD, variables))
     by_admin = get_graphql_content(ApiClient(acme_admin).post_graphql(MEMBER_ADD, {**variables, "role": "BUYER"}))
+    by_staff = get_graphql_content(staff_client.post_graphql(MEMBER_ADD, {**variables, "role": "BUYER"}))
 
-    assert by_buyer["data"]["loyaltyCompanyMemberAdd"] == {
-        "member": None, "errors": [{"field": "companyId", "code": "COMPANY_PERMISSION_DENIED",
-                                    "message": "only the company's admins may manage its members"}]}
-    assert by_admin["data"]["loyaltyCompanyMemberAdd"] == {
+    # Customers invite (tests/security/test_company_invitations.py); only staff add directly.
+    refused = {"member": None, "errors": [{
+        "field": "companyId", "code": "COMPANY_PERMISSION_DENIED",
+        "message": "company admins invite customers (loyaltyCompanyInvitationCreate); they join by accepting",
+    }]}
+    assert by_buyer["data"]["loyaltyCompanyMemberAdd"] == refused
+    assert by_admin["data"]["loyaltyCompanyMemberAdd"] == refused
+    assert by_staff["data"]["loyaltyCompanyMemberAdd"] == {
         "member": {"customerId": variables["customer"], "role": "BUYER", "redemptionLimit": 500}, "errors": []}
 
 

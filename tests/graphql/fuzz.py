@@ -45,12 +45,18 @@ NASTY_STRINGS = [
     "VXNlcjox",
 ]
 HOSTILE_STRINGS = ["nul\x00byte", "lone \ud800 surrogate", "\udfff"]
-EDGE_INTS = [0, 1, -1, 2, 99, 100, 101, 1000, 10**6, 2**31 - 1, -(2**31)]
+# Every bound of saleor_loyalty.engine.bounds, on and just past it, besides the 32-bit edges.
+EDGE_INTS = [0, 1, -1, 2, 99, 100, 101, 1000, 10**6, 36_500, 36_501, 2**31 - 1, -(2**31)]
+EDGE_DECIMALS = [
+    "0", "-0.001", "0.0001", "100", "100.0001", "10000", "10000.0001", "999999999999.999", "1000000000000",
+    "1000000000000.001", "1e20", "1e308", "-1e308", "1E-30", "NaN", "Infinity",
+]
 HOSTILE_INTS = [2**31, -(2**31) - 1, 2**53, 2**63, 10**30]
 
 # Types whose IDs an API like ours receives, Saleor's and our own.
 ID_TYPES = ["User", "ProductVariant", "Product", "Category", "CustomerType", "Checkout", "Order"]
-ID_TYPES += ["LoyaltyTier", "LoyaltyRule", "LoyaltyAccount", "LoyaltyReferral", "Nonsense"]
+ID_TYPES += ["LoyaltyTier", "LoyaltyRule", "LoyaltyAccount", "LoyaltyReferral", "LoyaltyCompany", "LoyaltyPriceList"]
+ID_TYPES += ["LoyaltyCompanyInvitation", "LoyaltyGiftRule", "LoyaltyEarnRule", "Nonsense"]
 
 
 @dataclass(frozen=True)
@@ -196,7 +202,8 @@ class Fuzzer:
         if name in {"DateTime", "Date"}:
             return st.one_of(st.datetimes().map(lambda d: d.isoformat()), strings)
         if name in {"Decimal", "PositiveDecimal"}:
-            return st.one_of(st.decimals(allow_nan=False, allow_infinity=False, places=4).map(str), strings)
+            decimals = st.decimals(allow_nan=False, allow_infinity=False, places=4).map(str)
+            return st.one_of(decimals, st.sampled_from(EDGE_DECIMALS), strings)
         return strings  # String, UUID, JSON and the like
 
     def global_ids(self) -> st.SearchStrategy[str]:

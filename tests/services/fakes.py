@@ -83,6 +83,11 @@ class FakeShop:
         code = checkout.voucher[0] if checkout.voucher else None
         return CheckoutView(token, cart, checkout.user_id, checkout.email, code)
 
+    def channel_exists(self, slug: str) -> bool:
+        """"default", and every channel a variant or checkout was added in."""
+        known = {"default"} | {channel for channel, _ in self.variants} | {c.channel for c in self.checkouts.values()}
+        return slug in known
+
     def fetch_variants(self, channel: str, variant_ids: Collection[int]) -> dict[int, VariantView]:
         return {vid: self.variants[(channel, vid)] for vid in variant_ids if (channel, vid) in self.variants}
 

@@ -1,4 +1,4 @@
-"""``loyaltyCompanyMemberAdd``: staff or a company admin add a customer to the company."""
+"""``loyaltyCompanyMemberAdd``: staff add a customer to a company (company admins invite instead)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ class LoyaltyCompanyMemberAdd(BaseMutation):
     class Meta:
         description = (
             "Add a customer to a company; a customer belongs to one company at most. Their personal points stay in "
-            "their own account; from now on their orders earn into the company's. Staff (MANAGE_USERS) or an admin "
-            "of the company."
+            "their own account; from now on their orders earn into the company's. Staff (MANAGE_USERS) only: a "
+            "company admin invites (loyaltyCompanyInvitationCreate) and the customer accepts."
         )
         error_type_class = LoyaltyCompanyError
 

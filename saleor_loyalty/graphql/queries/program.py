@@ -7,6 +7,7 @@ from typing import Any
 import graphene
 
 from ...models import Tier
+from ...services.channels import check_channel
 from ...services.rule_version import get_compiled_rules
 from ..types.program import LoyaltyProgram, ProgramView
 from ..core.context import get_program_config
@@ -24,6 +25,7 @@ class ProgramQueries(graphene.ObjectType):
     @staticmethod
     def resolve_loyalty_program(_root: Any, info: Any, *, channel: str) -> ProgramView:
         channel = clean_channel(channel)
+        check_channel(channel)
         config = get_program_config(info)
         rules = get_compiled_rules(config)
         tiers = tuple(Tier.objects.filter(is_active=True).select_related("price_list").order_by("rank"))

@@ -13,6 +13,7 @@ import graphene
 
 from ...exceptions import InvalidInput
 from ...services import quotes
+from ...services.channels import check_channel
 from ...services.rule_version import get_compiled_rules
 from ...shop import get_shop
 from ..core.context import get_requestor
@@ -54,6 +55,7 @@ class TierPriceQueries(graphene.ObjectType):
         _root: Any, info: Any, *, channel: str, variant_ids: list[str]
     ) -> list[VariantPricesView]:
         channel = clean_channel(channel)
+        check_channel(channel)
         if len(variant_ids) > MAX_VARIANTS:
             raise InvalidInput(f"Ask for at most {MAX_VARIANTS} variants at once.", field="variantIds")
         ids = [from_global_id_to_int(value, "ProductVariant", field="variantIds") for value in variant_ids]
