@@ -135,5 +135,6 @@ def test_program_tells_the_channels_currency(shop: FakeShop) -> None:
     query = 'query ($c: String!) { loyaltyProgram(channel: $c) { channel currency } }'
     known = get_graphql_content(ApiClient().post_graphql(query, {"c": "pl"}))["data"]["loyaltyProgram"]
     assert known == {"channel": "pl", "currency": "PLN"}
-    unknown = get_graphql_content(ApiClient().post_graphql(query, {"c": "nowhere"}))["data"]["loyaltyProgram"]
-    assert unknown == {"channel": "nowhere", "currency": None}
+    # a channel the shop does not have is refused (docs/security.md, finding 8)
+    unknown = ApiClient().post_graphql(query, {"c": "nowhere"}).json()
+    assert unknown["errors"][0]["extensions"]["exception"]["code"] == "CHANNEL_NOT_FOUND"
