@@ -7,7 +7,7 @@
 * Balance read time (``get_balance``) with 10k and with 1M ledger entries in the database: it
   reads one cached row, so it must stay flat. Entries are bulk-loaded with ``generate_series``.
 
-Runs against ``DATABASE_URL`` or an embedded PostgreSQL (``saleor_loyalty.devdb``), in a
+Runs against ``DATABASE_URL`` or an embedded PostgreSQL (``saleor_loyalty.demo.devdb``), in a
 throw-away database created and dropped by the script:
 
     python3 benchmarks/ledger.py [--credits 2000] [--rounds 4] [--big 1000000]
@@ -30,7 +30,7 @@ import django  # noqa: E402
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from saleor_loyalty.devdb import database_settings  # noqa: E402
+from saleor_loyalty.demo.devdb import database_settings  # noqa: E402
 
 
 def create_database() -> dict[str, Any]:

@@ -34,9 +34,9 @@ def run_demo(*, serve: bool = False, port: int = 8000, write: Callable[[str], An
 
     from django.core.management import call_command
 
-    from .demo.client import DemoError
-    from .demo.story import Out, play, seed_cast
-    from .exceptions import LoyaltyError
+    from .client import DemoError
+    from .story import Out, play, seed_cast
+    from ..exceptions import LoyaltyError
 
     write("Applying migrations...")
     call_command("migrate", interactive=False, verbosity=0)
@@ -70,8 +70,8 @@ def setup_demo_django(write: Callable[[str], Any]) -> None:
 
 
 def serve_demo(port: int, cast: Any, write: Callable[[str], Any]) -> int:
-    from .demo.server import HOST, make_server, serve
-    from .demo.urls import API_PATH
+    from .server import HOST, make_server, serve
+    from .urls import API_PATH
 
     try:
         server = make_server(port)
@@ -83,7 +83,7 @@ def serve_demo(port: int, cast: Any, write: Callable[[str], Any]) -> int:
     write('In GraphiQL, put a token in the Headers tab: {"Authorization": "Bearer <token>"}. Tokens last 8 hours.')
     for person in cast.people:
         write(f"  {person.name} ({person.role}): {person.token}")
-    from .graphql.core.ids import to_global_id
+    from ..graphql.core.ids import to_global_id
 
     owners = {person.user.pk: person.name for person in cast.people}
     for token, checkout in cast.shop.checkouts.items():
@@ -93,5 +93,5 @@ def serve_demo(port: int, cast: Any, write: Callable[[str], Any]) -> int:
     return 0
 
 
-if __name__ == "__main__":  # python -m saleor_loyalty.cli
+if __name__ == "__main__":  # python -m saleor_loyalty.demo.cli
     raise SystemExit(main())
