@@ -11,7 +11,8 @@ import pytest
 
 from saleor_loyalty.models import LoyaltyAccount
 from saleor_loyalty.services import points
-from saleor_loyalty.services.points import Owner, PostedTransaction
+from saleor_loyalty.ledger import PostedTransaction
+from saleor_loyalty.services.points import Owner
 
 
 @pytest.fixture(autouse=True)
