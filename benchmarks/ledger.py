@@ -259,7 +259,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"{entries:>9,} entries (bulk load {loaded:5.1f} s): balance read {balance_ms:.3f} ms,"
               f" statement page {statement_ms:.3f} ms (medians)")
 
-    from saleor_loyalty.management.commands.loyalty_reconcile import find_ledger_problems
+    from saleor_loyalty.ledger.checks import find_ledger_problems
 
     started = time.perf_counter()
     problems = find_ledger_problems()

@@ -17,7 +17,8 @@ from django.utils import timezone
 from ..config import ProgramConfig
 from ..engine.money import prorate
 from ..exceptions import LoyaltyError, ReferralRefused
-from ..services import customers, next_purchase, orders, points, quotes, rebate_codes, redemption, referrals, tiers
+from ..services import customers, next_purchase, orders, points, quotes, redemption, referrals, tiers
+from ..services.b2b import rebate_codes
 from ..services.orders import CreditResult, OrderFacts, OrderLineFacts
 from .shop import CHANNEL, DemoShop
 

@@ -38,7 +38,8 @@ def check_checkout_before_order(
     checkout_info: CheckoutInfo, lines: list[CheckoutLineInfo] | None, config: ProgramConfig
 ) -> None:
     """Raise ``ValidationError`` when the checkout's loyalty voucher may not be used."""
-    from ..services import next_purchase, rebate_codes, redemption, referrals
+    from ..services import next_purchase, redemption, referrals
+    from ..services.b2b import rebate_codes
 
     checkout = checkout_info.checkout
     if not checkout.voucher_code:

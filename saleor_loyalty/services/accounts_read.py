@@ -19,7 +19,7 @@ from ..engine.compiled import required_stats
 from ..engine.tiers import select_tier
 from ..engine.values import TierHint
 from ..models import CustomerLoyalty, LoyaltyAccount, OwnerKind, Tier
-from .rule_version import get_compiled_rules
+from .rules.versions import get_compiled_rules
 from .tiers import get_customer_stats
 
 # Fields of the user model a staff search looks in, when the model has them (Saleor's

@@ -19,8 +19,8 @@ from ..exceptions import InvalidInput, NotFound
 from ..models import CustomerLoyalty, SystemCode
 from ..shop import CustomerView, get_shop
 from . import points
-from .companies import get_buyer_context
-from .rule_version import get_compiled_rules
+from .b2b.companies import get_buyer_context
+from .rules.versions import get_compiled_rules
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ..engine.values import CustomerSnapshot, Quote, VariantPriceTable, VariantS
 from ..exceptions import CheckoutNotFound
 from ..shop import CheckoutView, get_shop
 from .customers import build_customer_snapshot
-from .rule_version import get_compiled_rules
+from .rules.versions import get_compiled_rules
 from .tiers import get_customer_stats
 
 

@@ -25,7 +25,7 @@ from ..engine.tiers import select_tier
 from ..engine.values import CustomerStats, StatKey, TierChange, TierDecision
 from ..models import CustomerLoyalty, OrderRecord, OrderStatus, Tier, TierChangeRecord
 from .customers import fetch_customer, get_or_create_state
-from .rule_version import get_compiled_rules
+from .rules.versions import get_compiled_rules
 
 _MONEY = DecimalField(max_digits=20, decimal_places=3)
 _ZERO = Value(Decimal(0), output_field=_MONEY)

@@ -24,7 +24,8 @@ from saleor_loyalty.graphql.core.ids import to_global_id
 from saleor_loyalty.graphql.companies import COMPANY_MUTATIONS, COMPANY_QUERIES
 from saleor_loyalty.graphql.schema import build_schema, get_schema
 from saleor_loyalty.models import Company, CompanyMember
-from saleor_loyalty.services import companies, points, rebates
+from saleor_loyalty.services.b2b import companies, rebates
+from saleor_loyalty.services import points
 from tests.graphql.client import error_codes, run_with_schema
 from tests.graphql.fuzz import Fuzzer
 

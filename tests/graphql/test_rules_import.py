@@ -9,7 +9,8 @@ import pytest
 from saleor_loyalty import shop as shop_port
 from saleor_loyalty.graphql.core.ids import to_global_id
 from saleor_loyalty.models import PriceBreak, PriceList, PriceListEntry
-from saleor_loyalty.services import rules, rules_admin
+from saleor_loyalty.services import rules
+from saleor_loyalty.services.rules import admin as rules_admin
 
 from .rules_support import (  # noqa: F401
     Callers,

@@ -1,4 +1,4 @@
-"""``loyalty_credit()`` (migration 0007), the one-round-trip credit: called here directly in SQL too,
+"""``loyalty_credit()`` (``ledger/sql/60_credit.sql``), the one-round-trip credit: called here directly in SQL too,
 to show the database still refuses bad rows through it and that a replay writes nothing.
 """
 
@@ -164,7 +164,7 @@ def test_an_unknown_customer_is_refused_and_nothing_is_written(db: None, now: da
 
 
 def test_the_sql_owner_rule_is_the_services_owner_rule(create_user: Callable[..., Any], db: None) -> None:
-    from saleor_loyalty.services import companies
+    from saleor_loyalty.services.b2b import companies
     from saleor_loyalty.services.points.balances import find_account
 
     solo, member, without = create_user(), create_user(), create_user()

@@ -14,7 +14,7 @@ PLUGIN_PATH = "saleor_loyalty.plugin.LoyaltyPlugin"
 def loyalty_plugin(settings: Any) -> Any:
     """The plugin on top of the dummy gateways that Saleor's autouse fixture enables."""
     import saleor_loyalty.plugin  # noqa: F401 - registers the Saleor shop port, as Saleor's import does
-    from saleor_loyalty.services.rule_version import forget_compiled_rules
+    from saleor_loyalty.services.rules.versions import forget_compiled_rules
 
     forget_compiled_rules()
     settings.PLUGINS = [*settings.PLUGINS, PLUGIN_PATH]
@@ -66,7 +66,8 @@ def bulk_stock(product: Any, site_settings: Any) -> Any:
 @pytest.fixture
 def b2b_price_list(b2b_customer_type: Any, bulk_stock: Any, product: Any) -> Any:
     """For B2B buyers of ``product``'s variant (10.00 USD): 8.50 from 50 units, 9.50 from 10."""
-    from saleor_loyalty.services import price_lists, rules
+    from saleor_loyalty.services.rules import price_lists
+    from saleor_loyalty.services import rules
 
     price_list = rules.create_price_list({
         "name": "B2B volume", "currency": "USD", "audience_kind": "customer_type",

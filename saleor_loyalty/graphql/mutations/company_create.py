@@ -6,7 +6,7 @@ from typing import Any
 
 import graphene
 
-from ...services import companies
+from ...services.b2b import companies
 from ..auth import LoyaltyPermission
 from ..company_errors import LoyaltyCompanyError
 from ..core.context import get_requestor

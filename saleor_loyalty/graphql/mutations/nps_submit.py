@@ -6,7 +6,7 @@ from typing import Any
 
 import graphene
 
-from ...services import nps as nps_service
+from ...services.metrics import nps as nps_service
 from ..core.context import get_requestor
 from ..core.errors import PermissionDenied
 from ..core.ids import from_global_id_or_error

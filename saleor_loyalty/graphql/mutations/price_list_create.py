@@ -7,7 +7,7 @@ from typing import Any
 import graphene
 
 from ...exceptions import InvalidInput
-from ...services import rules_admin
+from ...services.rules import admin as rules_admin
 from ..auth import LoyaltyPermission
 from ..core.ids import InvalidGlobalId
 from ..core.mutations import BaseMutation

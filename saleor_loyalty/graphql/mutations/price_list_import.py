@@ -6,7 +6,7 @@ from typing import Any
 
 import graphene
 
-from ...services import rules_admin
+from ...services.rules import admin as rules_admin
 from ..auth import LoyaltyPermission
 from ..core.ids import from_global_id_to_int
 from ..core.mutations import BaseMutation

@@ -7,7 +7,7 @@ from typing import Any
 import graphene
 
 from ...models import Tier
-from ...services.rule_version import get_compiled_rules
+from ...services.rules.versions import get_compiled_rules
 from ..types.program import LoyaltyProgram, ProgramView
 from ..core.context import get_program_config
 from .tier_prices import clean_channel

@@ -8,7 +8,7 @@ import graphene
 
 from ...exceptions import CheckoutNotFound
 from ...services import quotes
-from ...services.rule_version import get_compiled_rules
+from ...services.rules.versions import get_compiled_rules
 from ...shop import CheckoutView
 from ..auth import LoyaltyPermission
 from ..core.context import get_requestor

@@ -13,7 +13,7 @@ import graphene
 
 from ...exceptions import InvalidInput
 from ...services import quotes
-from ...services.rule_version import get_compiled_rules
+from ...services.rules.versions import get_compiled_rules
 from ...shop import get_shop
 from ..core.context import get_requestor
 from ..core.ids import from_global_id_to_int

@@ -6,7 +6,7 @@ from typing import Any
 
 import graphene
 
-from ...services.nps import NpsResponseInfo
+from ...services.metrics.nps import NpsResponseInfo
 from ..core.ids import to_global_id
 from ..core.types import Error, error_code_enum
 

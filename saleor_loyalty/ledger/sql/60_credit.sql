@@ -1,28 +1,23 @@
-"""``loyalty_credit()``: a credit (or its replay) in one round trip, with plans cached per session.
+-- Read by migration 0002_ledger_sql (in file-name order) and checked against the database by
+-- tests/ledger/test_sql_files.py. Idempotent: CREATE OR REPLACE, triggers dropped and re-created.
 
-The credit used to be one data-modifying CTE sent as text each time: PostgreSQL parsed and
-planned it on every call (~0.3 ms, as much as its execution). A PL/pgSQL function keeps the
-plans of its statements for the session, and the call itself is trivial to plan; no prepared
-statement is needed, so it also works behind a transaction-pooling PgBouncer.
-
-What it does, in order (the same lock order as every other writer: the account row first):
-
-1. The key already used: return the first transaction's rows (one indexed SELECT, no lock,
-   nothing written; the caller compares the fingerprint).
-2. Lock the owner account (``FOR UPDATE``); no such owner account: return no row, write nothing.
-3. Claim the key (``ON CONFLICT DO NOTHING``); a concurrent credit that committed the same key
-   while we waited: return its rows as in 1.
-4. Update the cached balance, insert both entries and the lot (a matured lot first pays any
-   debt: its ``remaining`` is the part of the points above what was owed).
-
-Every table constraint and trigger still applies to these rows (the entries' bucket check, the
-deferred balance check at COMMIT, foreign keys); the function adds no privilege.
-"""
-
-from django.db import migrations
-
-FORWARD_SQL = r"""
-CREATE FUNCTION loyalty_credit(
+-- loyalty_credit(): a credit (or its replay) in one round trip, with plans cached per session
+-- (a PL/pgSQL function keeps the plans of its statements; no prepared statement is needed, so
+-- it also works behind a transaction-pooling PgBouncer). The account is given, or NULL with the
+-- owner found by loyalty_owner_account_id() as an argument of the call (ledger/core.py).
+--
+-- What it does, in order (the same lock order as every other writer: the account row first):
+-- 1. The key already used: return the first transaction's rows (one indexed SELECT, no lock,
+--    nothing written; the caller compares the fingerprint).
+-- 2. Lock the owner account (FOR UPDATE); no such owner account: return no row, write nothing
+--    (the service then creates the account and credits again).
+-- 3. Claim the key (ON CONFLICT DO NOTHING); a concurrent credit that committed the same key
+--    while we waited: return its rows as in 1.
+-- 4. Update the cached balance, insert both entries and the lot (a matured lot first pays any
+--    debt: its remaining is the part of the points above what was owed). A created credit's
+--    row carries the owner account's id, so the caller learns which account it was.
+-- Every table constraint and trigger still applies to these rows; the function adds no privilege.
+CREATE OR REPLACE FUNCTION loyalty_credit(
     p_kind text, p_key text, p_fingerprint text, p_reason text, p_order_id text, p_checkout_token text,
     p_staff_user_id bigint, p_rule_id text, p_now timestamptz, p_account_id bigint, p_system_id bigint,
     p_points bigint, p_matured boolean, p_available_at timestamptz, p_expires_at timestamptz
@@ -80,18 +75,6 @@ BEGIN
              ELSE p_points END,
         0, p_available_at, p_matured, p_expires_at, p_now);
 
-    RETURN QUERY SELECT new_id, true, p_kind, p_now, p_fingerprint, NULL::bigint, NULL::text, NULL::bigint;
+    RETURN QUERY SELECT new_id, true, p_kind, p_now, p_fingerprint, p_account_id, NULL::text, NULL::bigint;
 END;
 $$;
-"""
-
-REVERSE_SQL = """
-DROP FUNCTION loyalty_credit(text, text, text, text, text, text, bigint, text, timestamptz, bigint, bigint,
-    bigint, boolean, timestamptz, timestamptz);
-"""
-
-
-class Migration(migrations.Migration):
-    dependencies = [("saleor_loyalty", "0006_b2b")]
-
-    operations = [migrations.RunSQL(FORWARD_SQL, REVERSE_SQL)]

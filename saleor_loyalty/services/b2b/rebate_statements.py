@@ -18,8 +18,8 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum, Val
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from ..exceptions import RebateStatementNotFound
-from ..models import (
+from ...exceptions import RebateStatementNotFound
+from ...models import (
     OrderRecord,
     OrderStatus,
     RebateProgram,

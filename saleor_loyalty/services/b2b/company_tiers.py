@@ -12,7 +12,7 @@ aggregate query for any number of companies:
 * orders: the number of those orders; points: the points they earned;
 * tenure: days since the company was created.
 
-A member buys with the company's tier (``services.companies.get_membership().tier_id``), which
+A member buys with the company's tier (``services.b2b.companies.get_membership().tier_id``), which
 is how a company crossing a threshold gets the tier's price list on its next checkout. Call
 ``evaluate_company_tier`` after a company order is paid, refunded or cancelled;
 ``evaluate_company_tiers`` (a periodic task) moves companies down once their grace ended.
@@ -30,13 +30,13 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, 
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from ..engine import rules as engine
-from ..engine.compiled import required_stats
-from ..engine.tiers import get_tier_progress, select_tier
-from ..engine.values import CustomerStats, StatKey, TierChange, TierHint
-from ..exceptions import CompanyNotFound
-from ..models import Company, CompanyTierChange, OrderRecord, OrderStatus, Tier
-from .rule_loader import to_tier
+from ...engine import rules as engine
+from ...engine.compiled import required_stats
+from ...engine.tiers import get_tier_progress, select_tier
+from ...engine.values import CustomerStats, StatKey, TierChange, TierHint
+from ...exceptions import CompanyNotFound
+from ...models import Company, CompanyTierChange, OrderRecord, OrderStatus, Tier
+from ..rules.loader import to_tier
 
 __all__ = [
     "CompanyTierResult", "evaluate_company_tier", "evaluate_company_tiers", "get_company_stats",

@@ -20,9 +20,9 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import rules as engine
-from ..engine.errors import EngineError
-from . import rule_fields as f
+from ...engine import rules as engine
+from ...engine.errors import EngineError
+from . import fields as f
 
 _COLUMNS = frozenset({"sku", "target_kind", "target_id", "min_quantity", "fixed_price", "percent_off"})
 _MAX_ROWS = 50_000

@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..exceptions import InvalidInput, LoyaltyError, NotFound
-from ..models.metrics import NPS_COMMENT_MAX_LENGTH, NpsResponse
-from ..models.orders import OrderRecord
+from ...exceptions import InvalidInput, LoyaltyError, NotFound
+from ...models.metrics import NPS_COMMENT_MAX_LENGTH, NpsResponse
+from ...models.orders import OrderRecord
 
 __all__ = [
     "NPS_COMMENT_MAX_LENGTH", "NpsAlreadySubmitted", "NpsOrderNotFound", "NpsResponseInfo", "get_nps_period_start",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ..exceptions import InvalidInput
+from ...exceptions import InvalidInput
 
 __all__ = ["get_period_end", "get_period_label", "get_period_start", "iter_period_starts"]
 

@@ -15,9 +15,9 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
-from ..config import ProgramConfig
-from ..engine.compiled import CompiledRuleSet, compile_rules
-from . import rule_loader
+from ...config import ProgramConfig
+from ...engine.compiled import CompiledRuleSet, compile_rules
+from . import loader as rule_loader
 
 
 _BUMP_SQL = """

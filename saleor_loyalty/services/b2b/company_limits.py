@@ -1,7 +1,7 @@
 """Member redemption limits: what a company member may redeem from the shared pool.
 
 A member's ``redemption_limit`` (set by the company's admins or staff through
-``services.companies.set_member_redemption_limit``) caps the points they redeem per calendar
+``services.b2b.companies.set_member_redemption_limit``) caps the points they redeem per calendar
 month, in UTC. Counted are their redemption codes (``DiscountCode`` of kind redemption, the row
 the redemption path writes for every points discount) created this month that are active
 (points held for a checkout) or used (points redeemed on an order); a cancelled code gave its
@@ -19,8 +19,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from ..exceptions import CompanyInactive, InvalidInput, MemberRedemptionLimitExceeded
-from ..models import CodeKind, CodeStatus, CompanyMember, DiscountCode
+from ...exceptions import CompanyInactive, InvalidInput, MemberRedemptionLimitExceeded
+from ...models import CodeKind, CodeStatus, CompanyMember, DiscountCode
 from .companies import get_membership
 
 __all__ = ["RedemptionAllowance", "check_member_redemption", "get_member_redemption_allowance"]

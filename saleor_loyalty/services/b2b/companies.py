@@ -12,7 +12,7 @@ docs/b2b.md has the rules; the decisions that matter most:
   (``MANAGE_USERS``) is the adapter's to check. A company that has members keeps at least one
   admin.
 * A member's ``redemption_limit`` caps the points they redeem from the shared pool per calendar
-  month; ``services.company_limits.check_member_redemption`` enforces it.
+  month; ``services.b2b.company_limits.check_member_redemption`` enforces it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..exceptions import (
+from ...exceptions import (
     AlreadyInCompany,
     CompanyInUse,
     CompanyMemberNotFound,
@@ -37,7 +37,7 @@ from ..exceptions import (
     LastCompanyAdmin,
     NotCompanyMember,
 )
-from ..models import Company, CompanyMember, CompanyRole, Tier
+from ...models import Company, CompanyMember, CompanyRole, Tier
 
 __all__ = [
     "Actor", "BuyerContext", "CompanyInfo", "MemberInfo", "MembershipInfo",

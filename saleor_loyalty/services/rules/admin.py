@@ -2,7 +2,7 @@
 as one editable record, a price list created with its entries in one go, and a CSV import that
 may replace the whole list and looks SKUs up through the shop.
 
-Writes go through ``services.rules`` and ``services.price_lists`` (validation, the rules-version
+Writes go through ``services.rules`` and ``services.rules.price_lists`` (validation, the rules-version
 bump); this module only composes them, so a failure anywhere leaves nothing written (one
 ``transaction.atomic`` around each use case).
 """
@@ -17,11 +17,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from ..exceptions import InvalidInput
-from ..models import EarnRule, GiftRule, PriceList, PriceListEntry, ReferralProgram, Tier
-from ..shop import get_shop
-from . import rules
-from .rule_fields import Problems, raise_problems
+from ...exceptions import InvalidInput
+from ...models import EarnRule, GiftRule, PriceList, PriceListEntry, ReferralProgram, Tier
+from ...shop import get_shop
+from .. import rules
+from .fields import Problems, raise_problems
 
 # A CSV this large is already ~50,000 rows; more is a mistake or an attack, not a price list.
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -135,7 +135,7 @@ class PriceListImportResult:
 
 
 def import_price_list(price_list_id: int, csv_text: str, *, replace: bool = False) -> PriceListImportResult:
-    """Import a CSV of breaks (``services.price_lists.import_price_list_csv``), all or nothing.
+    """Import a CSV of breaks (``services.rules.price_lists.import_price_list_csv``), all or nothing.
 
     With ``replace`` the list keeps only the CSV's targets: its other entries are deleted in the
     same transaction, so a refused file deletes nothing either. SKUs are looked up through the

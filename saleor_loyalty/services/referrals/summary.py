@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
-from ..config import ProgramConfig
-from ..models import Referral, ReferralCode, ReferralStatus
+from ...config import ProgramConfig
+from ...models import Referral, ReferralCode, ReferralStatus
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ..engine import rules as engine
-from ..engine.errors import EngineError
-from ..exceptions import NotFound
-from ..models import PriceBreak, PriceList, PriceListEntry
-from . import rule_fields as f
-from . import rule_loader
-from .rule_csv import ParsedImport, parse_price_csv
-from .rule_fields import Problems, raise_problems
-from .rule_version import bump_rules_version
+from ...engine import rules as engine
+from ...engine.errors import EngineError
+from ...exceptions import NotFound
+from ...models import PriceBreak, PriceList, PriceListEntry
+from . import fields as f
+from . import loader as rule_loader
+from .csv_rows import ParsedImport, parse_price_csv
+from .fields import Problems, raise_problems
+from .versions import bump_rules_version
 
 
 def _get_price_list(price_list_id: int) -> PriceList:

@@ -14,10 +14,10 @@ from datetime import datetime
 
 from django.db import transaction
 
-from ..engine.rules import AudienceKind
-from ..exceptions import CompanyNotFound, InvalidInput
-from ..models import Company, PriceList
-from . import rules
+from ...engine.rules import AudienceKind
+from ...exceptions import CompanyNotFound, InvalidInput
+from ...models import Company, PriceList
+from .. import rules
 
 __all__ = ["ContractPriceList", "create_contract_price_list", "list_contract_price_lists"]
 

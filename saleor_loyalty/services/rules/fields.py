@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from ..exceptions import InvalidInput
+from ...exceptions import InvalidInput
 
 Parser = Callable[[Any], Any]
 Problems = list[tuple[str | None, str]]

@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from ..config import ProgramConfig
-from ..engine.referral import calculate_referee_discount, check_referral_use, decide_referrer_reward
-from ..engine.values import RefereeDiscount, ReferralParty, ReferrerReward
-from ..exceptions import ReferralRefused
-from ..models import (
+from ...config import ProgramConfig
+from ...engine.referral import calculate_referee_discount, check_referral_use, decide_referrer_reward
+from ...engine.values import RefereeDiscount, ReferralParty, ReferrerReward
+from ...exceptions import ReferralRefused
+from ...models import (
     CompanyMember,
     OrderRecord,
     OrderStatus,
@@ -27,12 +27,12 @@ from ..models import (
     ReferralStatus,
     SystemCode,
 )
-from ..shop import get_shop
-from . import points
-from .codes import OrderCheck, generate_code
-from .customers import award_signup_bonus, build_customer_snapshot, fetch_customer
-from .quotes import fetch_checkout, quote_checkout
-from .rule_version import get_compiled_rules
+from ...shop import get_shop
+from .. import points
+from ..codes import OrderCheck, generate_code
+from ..customers import award_signup_bonus, build_customer_snapshot, fetch_customer
+from ..quotes import fetch_checkout, quote_checkout
+from ..rules.versions import get_compiled_rules
 
 
 @dataclass(frozen=True)

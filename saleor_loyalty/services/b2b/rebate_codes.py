@@ -15,10 +15,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..exceptions import ShopNotConfigured
-from ..models import CompanyMember, RebateStatement, RebateStatus
-from ..shop import get_shop
-from .codes import OrderCheck
+from ...exceptions import ShopNotConfigured
+from ...models import CompanyMember, RebateStatement, RebateStatus
+from ...shop import get_shop
+from ..codes import OrderCheck
 from .rebate_statements import get_rebate_codes_to_issue, mark_rebate_code_issued
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ retrospectively, when the period is closed:
 statements in one transaction, then pays each statement in its own transaction. Running it
 twice changes nothing (the period's ``RebatePeriodClose`` row and the statement's UNIQUE
 constraint); a payout that failed is retried by ``pay_pending_rebates`` (the periodic task).
-Statements are read in ``services.rebate_statements``.
+Statements are read in ``services.b2b.rebate_statements``.
 """
 
 from __future__ import annotations
@@ -34,14 +34,9 @@ from itertools import pairwise
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..engine.money import is_currency_code, quantize
-from ..exceptions import (
-    InvalidInput,
-    RebatePeriodInvalid,
-    RebatePeriodNotOver,
-    RebateProgramNotFound,
-)
-from ..models import (
+from ...engine.money import is_currency_code, quantize
+from ...exceptions import InvalidInput, RebatePeriodInvalid, RebatePeriodNotOver, RebateProgramNotFound
+from ...models import (
     OrderStatus,
     RebateBand,
     RebatePayout,
@@ -52,13 +47,8 @@ from ..models import (
     RebateStatus,
     SystemCode,
 )
-from . import points
-from .rebate_periods import (
-    get_period_end,
-    get_period_label,
-    get_period_start,
-    iter_period_starts,
-)
+from .. import points
+from .rebate_periods import get_period_end, get_period_label, get_period_start, iter_period_starts
 
 __all__ = [
     "Band", "PeriodCloseResult", "RebateCalculation", "calculate_rebate", "close_due_rebate_periods",

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields
 
-from ..config import ProgramConfig
-from ..engine import rules as engine
-from ..models import (
+from ...config import ProgramConfig
+from ...engine import rules as engine
+from ...models import (
     EarnRule,
     GiftRule,
     NextPurchaseRule,

@@ -1,12 +1,11 @@
-"""Rule use cases: create, update and delete each rule kind; import price lists from CSV; and the
-compiled rule set, cached per process.
+"""Rule use cases: create, update and delete each rule kind (tiers, price lists, earn and gift
+rules, the referral program, next-purchase rules).
 
 Every write validates the whole input first and reports every problem at once
 (``InvalidInput.problems``: ``[(field, message), ...]``): each field's shape
-(``rule_fields``), then references and uniqueness, then the engine's own checks by building the
-engine rule object (``rule_loader``). Nothing is written unless everything passes. A write
-bumps the ``RulesVersion`` stamp in the same transaction; ``get_compiled_rules`` compares that
-stamp (one single-row query) with the one it compiled and rebuilds only when it changed.
+(``rules.fields``), then references and uniqueness, then the engine's own checks by building the
+engine rule object (``rules.loader``). Nothing is written unless everything passes. A write
+bumps the ``RulesVersion`` stamp in the same transaction (``rules.versions``).
 
 Inputs are mappings of field names to values, the names of the engine's rule objects; foreign
 keys are given as ``<name>_id``. Results are the saved rows.
@@ -23,36 +22,14 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
-from ..engine import rules as engine
-from ..engine.errors import EngineError
-from ..exceptions import NotFound, RuleInUse
-from ..models import (
-    Company,
-    EarnRule,
-    GiftRule,
-    NextPurchaseRule,
-    PriceList,
-    ReferralProgram,
-    Tier,
-)
-from . import rule_fields as f
-from . import rule_loader
-from .price_lists import (
-    PriceListImport,
-    create_price_list_entry,
-    delete_price_list_entry,
-    get_price_list_entries,
-    import_price_list_csv,
-    update_price_list_entry,
-)
-from .rule_fields import Problems, raise_problems
-from .rule_version import (
-    RulesStamp,
-    bump_rules_version,
-    forget_compiled_rules,
-    get_compiled_rules,
-    get_rules_stamp,
-)
+from ...engine import rules as engine
+from ...engine.errors import EngineError
+from ...exceptions import NotFound, RuleInUse
+from ...models import Company, EarnRule, GiftRule, NextPurchaseRule, PriceList, ReferralProgram, Tier
+from . import fields as f
+from . import loader as rule_loader
+from .fields import Problems, raise_problems
+from .versions import bump_rules_version
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -353,14 +330,3 @@ def update_next_purchase_rule(
 def delete_next_purchase_rule(rule_id: int) -> None:
     """Delete a next-purchase rule (discounts it issued stay valid)."""
     _delete(NEXT_PURCHASE_RULE, rule_id)
-
-
-__all__ = [
-    "PriceListImport", "RulesStamp", "bump_rules_version", "create_earn_rule", "create_gift_rule",
-    "create_next_purchase_rule", "create_price_list", "create_price_list_entry", "create_referral_program",
-    "create_tier", "delete_earn_rule", "delete_gift_rule", "delete_next_purchase_rule", "delete_price_list",
-    "delete_price_list_entry", "delete_referral_program", "delete_tier", "forget_compiled_rules",
-    "get_compiled_rules", "get_price_list_entries", "get_rules_stamp", "import_price_list_csv",
-    "update_earn_rule", "update_gift_rule", "update_next_purchase_rule", "update_price_list",
-    "update_price_list_entry", "update_referral_program", "update_tier",
-]
