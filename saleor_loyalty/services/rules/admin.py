@@ -1,6 +1,6 @@
 """What the staff rule API needs beside ``services.rules``: listing rules, the referral settings
-as one editable record, a price list created with its entries in one go, and a CSV import that
-may replace the whole list and looks SKUs up through the shop.
+as one editable record, and a price list created with its entries in one go (the CSV import is
+``price_lists.import_price_list_csv``).
 
 Writes go through ``services.rules`` and ``services.rules.price_lists`` (validation, the rules-version
 bump); this module only composes them, so a failure anywhere leaves nothing written (one
@@ -9,8 +9,7 @@ bump); this module only composes them, so a failure anywhere leaves nothing writ
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,14 +17,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from ...exceptions import InvalidInput
-from ...models import EarnRule, GiftRule, PriceList, PriceListEntry, ReferralProgram, Tier
-from ...shop import get_shop
+from ...models import EarnRule, GiftRule, PriceList, ReferralProgram, Tier
 from .. import rules
 from .fields import Problems, raise_problems
-
-# A CSV this large is already ~50,000 rows; more is a mistake or an attack, not a price list.
-MAX_CSV_BYTES = 2 * 1024 * 1024
-
 
 def list_tiers(*, include_inactive: bool = True) -> list[Tier]:
     """Every tier by rank (one query)."""
@@ -121,59 +115,6 @@ def create_price_list_with_entries(
             # Raised inside the outer atomic block: the list and any entries saved roll back.
             raise_problems(sorted(problems, key=lambda problem: problem[0] or ""))
     return price_list
-
-
-@dataclass(frozen=True)
-class PriceListImportResult:
-    """What an import did; ``entries_deleted`` counts the entries a replacing import removed."""
-
-    price_list_id: int
-    entries_created: int
-    entries_replaced: int
-    entries_deleted: int
-    breaks_written: int
-
-
-def import_price_list(price_list_id: int, csv_text: str, *, replace: bool = False) -> PriceListImportResult:
-    """Import a CSV of breaks (``services.rules.price_lists.import_price_list_csv``), all or nothing.
-
-    With ``replace`` the list keeps only the CSV's targets: its other entries are deleted in the
-    same transaction, so a refused file deletes nothing either. SKUs are looked up through the
-    shop (``fetch_variant_ids_by_sku``), once for the whole file. A file over
-    ``MAX_CSV_BYTES`` is refused before it is read.
-    """
-    size = len(csv_text.encode("utf-8", "surrogatepass"))
-    if size > MAX_CSV_BYTES:
-        raise InvalidInput(
-            f"csv: the file is {size} bytes; the maximum is {MAX_CSV_BYTES} (split it into several imports)",
-            field="csv",
-        )
-    with transaction.atomic():
-        deleted = 0
-        if replace:
-            rules.get_price_list_entries(price_list_id)  # NotFound before anything is deleted
-            _, per_model = PriceListEntry.objects.filter(price_list_id=price_list_id).delete()
-            deleted = per_model.get(PriceListEntry._meta.label, 0)  # entries only, not their breaks
-        done = rules.import_price_list_csv(price_list_id, csv_text, resolve_sku=resolve_skus)
-    return PriceListImportResult(
-        price_list_id, done.entries_created, done.entries_replaced, deleted, done.breaks_written
-    )
-
-
-def resolve_skus(skus: Collection[str]) -> dict[str, int]:
-    """SKU -> variant id through the shop, all at once.
-
-    ``fetch_variant_ids_by_sku(skus) -> {sku: variant_id}`` is an optional capability of the shop
-    port (a catalogue lookup by SKU); a shop without it gets a clear refusal naming the other way
-    to name a variant (``target_kind=variant`` with ``target_id``).
-    """
-    lookup = getattr(get_shop(), "fetch_variant_ids_by_sku", None)
-    if lookup is None:
-        raise InvalidInput(
-            "csv: this shop cannot look variants up by SKU; use the target_kind and target_id columns instead",
-            field="csv",
-        )
-    return {str(sku): int(variant_id) for sku, variant_id in lookup(list(skus)).items()}
 
 
 def _prefixed(prefix: str, problems: Problems) -> Problems:

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from ...engine import rules as engine
 from ...engine.errors import EngineError
-from ...exceptions import NotFound
+from ...exceptions import InvalidInput, NotFound
 from ...models import PriceBreak, PriceList, PriceListEntry
+from ...shop import get_shop
 from . import fields as f
 from . import loader as rule_loader
 from .csv_rows import ParsedImport, parse_price_csv
@@ -144,13 +145,19 @@ def delete_price_list_entry(entry_id: int) -> None:
         bump_rules_version()
 
 
+# A CSV this large is already ~50,000 rows; more is a mistake or an attack, not a price list.
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class PriceListImport:
-    """What an import did: entries created, entries whose breaks were replaced, breaks written."""
+    """What an import did: entries created, entries whose breaks were replaced, entries a
+    replacing import deleted, breaks written."""
 
     price_list_id: int
     entries_created: int
     entries_replaced: int
+    entries_deleted: int
     breaks_written: int
 
 
@@ -158,20 +165,34 @@ def import_price_list_csv(
     price_list_id: int,
     csv_text: str,
     *,
-    resolve_sku: Callable[[Collection[str]], Mapping[str, int]],
+    resolve_sku: Callable[[Collection[str]], Mapping[str, int]] | None = None,
+    replace: bool = False,
 ) -> PriceListImport:
     """Import price breaks from CSV into a price list; all or nothing.
 
     One row per break: ``sku`` (or ``target_kind`` + ``target_id``), ``min_quantity``, and
     ``fixed_price`` or ``percent_off``. Rows for one target form one entry, which replaces that
-    target's existing entry; other entries are kept. ``resolve_sku`` maps the SKUs (all at
-    once, one call) to variant ids. Every row is validated first; a bad row raises
-    ``InvalidInput`` whose problems name the row (``row 3.fixed_price``) and nothing is written.
+    target's existing entry; other entries are kept, unless ``replace``: then the list keeps only
+    the CSV's targets (the others are deleted in the same transaction, so a refused file deletes
+    nothing either). ``resolve_sku`` maps the SKUs (all at once, one call) to variant ids; by
+    default the shop looks them up (``resolve_skus``). A file over ``MAX_CSV_BYTES`` is refused
+    before it is read. Every row is validated first; a bad row raises ``InvalidInput`` whose
+    problems name the row (``row 3.fixed_price``) and nothing is written.
     """
+    size = len(csv_text.encode("utf-8", "surrogatepass"))
+    if size > MAX_CSV_BYTES:
+        raise InvalidInput(
+            f"csv: the file is {size} bytes; the maximum is {MAX_CSV_BYTES} (split it into several imports)",
+            field="csv",
+        )
     _get_price_list(price_list_id)
-    parsed: ParsedImport = parse_price_csv(csv_text, resolve_sku=resolve_sku)
+    parsed: ParsedImport = parse_price_csv(csv_text, resolve_sku=resolve_sku or resolve_skus)
     raise_problems(parsed.problems)
     with transaction.atomic():
+        deleted = 0
+        if replace:
+            _, per_model = PriceListEntry.objects.filter(price_list_id=price_list_id).delete()
+            deleted = per_model.get(PriceListEntry._meta.label, 0)  # entries only, not their breaks
         existing = {
             (row.target_kind, row.target_id): row
             for row in PriceListEntry.objects.select_for_update().filter(price_list_id=price_list_id)
@@ -188,8 +209,24 @@ def import_price_list_csv(
             PriceBreak(entry_id=entry_ids[key], **item) for key, entry in parsed.entries.items() for item in entry.breaks
         )
         bump_rules_version()
-    return PriceListImport(price_list_id, len(created), len(replaced), len(breaks))
+    return PriceListImport(price_list_id, entries_created=len(created), entries_replaced=len(replaced),
+                           entries_deleted=deleted, breaks_written=len(breaks))
 
+
+def resolve_skus(skus: Collection[str]) -> dict[str, int]:
+    """SKU -> variant id through the shop, all at once.
+
+    ``fetch_variant_ids_by_sku(skus) -> {sku: variant_id}`` is an optional capability of the shop
+    port (a catalogue lookup by SKU); a shop without it gets a clear refusal naming the other way
+    to name a variant (``target_kind=variant`` with ``target_id``).
+    """
+    lookup = getattr(get_shop(), "fetch_variant_ids_by_sku", None)
+    if lookup is None:
+        raise InvalidInput(
+            "csv: this shop cannot look variants up by SKU; use the target_kind and target_id columns instead",
+            field="csv",
+        )
+    return {str(sku): int(variant_id) for sku, variant_id in lookup(list(skus)).items()}
 
 
 def get_price_list_entries(price_list_id: int) -> list[PriceListEntry]:
