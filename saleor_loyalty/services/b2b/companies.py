@@ -17,7 +17,6 @@ docs/b2b.md has the rules; the decisions that matter most:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +24,6 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from ...exceptions import (
     AlreadyInCompany,
@@ -38,6 +36,16 @@ from ...exceptions import (
     NotCompanyMember,
 )
 from ...models import Company, CompanyMember, CompanyRole, Tier
+from .company_checks import check_customer_type, check_limit, check_name, check_role, check_slug, unique_slug
+from .company_values import (
+    Actor,
+    BuyerContext,
+    CompanyInfo,
+    MemberInfo,
+    MembershipInfo,
+    company_info,
+    member_info,
+)
 
 __all__ = [
     "Actor", "BuyerContext", "CompanyInfo", "MemberInfo", "MembershipInfo",
@@ -46,65 +54,6 @@ __all__ = [
     "list_members", "remove_member", "set_member_redemption_limit",
     "set_member_role", "update_company",
 ]
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who asks: staff (the adapter checked their permission) or a customer (``user_id``)."""
-
-    user_id: int | None
-    is_staff: bool = False
-
-    @classmethod
-    def staff(cls, user_id: int | None = None) -> Actor:
-        return cls(user_id, is_staff=True)
-
-    @classmethod
-    def customer(cls, user_id: int) -> Actor:
-        return cls(user_id)
-
-
-@dataclass(frozen=True)
-class CompanyInfo:
-    company_id: int
-    name: str
-    slug: str | None
-    customer_type_id: int | None
-    is_active: bool
-    tier_id: int | None
-    tier_since: datetime | None
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class MemberInfo:
-    company_id: int
-    user_id: int
-    email: str
-    role: str
-    redemption_limit: int | None
-    joined_at: datetime
-
-
-@dataclass(frozen=True)
-class MembershipInfo:
-    """A customer's membership, with the company's fields a quote or a redemption needs."""
-
-    company_id: int
-    role: str
-    redemption_limit: int | None
-    company_is_active: bool
-    customer_type_id: int | None
-    tier_id: int | None
-
-
-@dataclass(frozen=True)
-class BuyerContext:
-    """What a customer buys as: the fields of the engine's ``CustomerSnapshot`` a company sets."""
-
-    company_id: int | None
-    customer_type_id: int | None
-    tier_id: int | None
 
 
 # --- companies ------------------------------------------------------------------------------
@@ -118,9 +67,9 @@ def create_company(
     """Create an active company with no members. ``slug`` defaults to the name's, made unique
     with a number (``acme``, ``acme-2``); a slug given and already taken is refused."""
     now = now or timezone.now()
-    clean_name = _check_name(name)
-    _check_customer_type(customer_type_id)
-    chosen = _unique_slug(clean_name) if slug is None else _check_slug(slug, company_id=None)
+    clean_name = check_name(name)
+    check_customer_type(customer_type_id)
+    chosen = unique_slug(clean_name) if slug is None else check_slug(slug, company_id=None)
     try:
         with transaction.atomic():
             company = Company.objects.create(
@@ -129,7 +78,7 @@ def create_company(
     except IntegrityError:
         # A concurrent create took the slug between the check and the insert (loyalty_company_slug_unique).
         raise InvalidInput(f"slug {chosen!r} was just taken by another company; try again", field="slug") from None
-    return _company_info(company)
+    return company_info(company)
 
 
 def update_company(
@@ -146,16 +95,16 @@ def update_company(
     with transaction.atomic():
         company = _lock_company(company_id)
         if name is not _UNSET:
-            company.name = _check_name(name)
+            company.name = check_name(name)
         if slug is not _UNSET:
-            company.slug = _check_slug(slug, company_id=company_id)
+            company.slug = check_slug(slug, company_id=company_id)
         if customer_type_id is not _UNSET:
-            company.customer_type_id = _check_customer_type(customer_type_id)
+            company.customer_type_id = check_customer_type(customer_type_id)
         if is_active is not _UNSET:
             company.is_active = bool(is_active)
         company.updated_at = now or timezone.now()
         company.save()
-    return _company_info(company)
+    return company_info(company)
 
 
 def delete_company(company_id: int) -> None:
@@ -178,7 +127,7 @@ def get_company(company_id: int, *, by: Actor) -> CompanyInfo:
     if company is None:
         raise CompanyNotFound(f"no company {company_id}", field="company_id")
     _authorize(company_id, by, admin=False)
-    return _company_info(company)
+    return company_info(company)
 
 
 def list_companies(
@@ -192,7 +141,7 @@ def list_companies(
         found = found.filter(is_active=True)
     if limit is not None:
         found = found[:limit]
-    return tuple(_company_info(company) for company in found)
+    return tuple(company_info(company) for company in found)
 
 
 # --- members --------------------------------------------------------------------------------
@@ -212,8 +161,8 @@ def add_member(
     The customer's personal account is left as it is (see the module doc); from now on their
     orders earn into the company's account.
     """
-    role = _check_role(role)
-    _check_limit(redemption_limit)
+    role = check_role(role)
+    check_limit(redemption_limit)
     now = now or timezone.now()
     with transaction.atomic():
         _lock_company(company_id)
@@ -233,7 +182,7 @@ def add_member(
         except IntegrityError:
             # A concurrent add for the same customer won (loyalty_company_member_one_company_per_user).
             raise AlreadyInCompany(f"customer {user_id} is already a member of a company", field="user_id") from None
-    return _member_info(member)
+    return member_info(member)
 
 
 def remove_member(company_id: int, user_id: int, *, by: Actor) -> None:
@@ -251,7 +200,7 @@ def remove_member(company_id: int, user_id: int, *, by: Actor) -> None:
 
 def set_member_role(company_id: int, user_id: int, role: str, *, by: Actor, now: datetime | None = None) -> MemberInfo:
     """Make a member an ``admin`` or a ``buyer``; the last admin cannot be demoted."""
-    role = _check_role(role)
+    role = check_role(role)
     with transaction.atomic():
         _lock_company(company_id)
         _authorize(company_id, by, admin=True)
@@ -261,14 +210,14 @@ def set_member_role(company_id: int, user_id: int, role: str, *, by: Actor, now:
         member.role = role
         member.updated_at = now or timezone.now()
         member.save(update_fields=["role", "updated_at"])
-    return _member_info(member)
+    return member_info(member)
 
 
 def set_member_redemption_limit(
     company_id: int, user_id: int, limit: int | None, *, by: Actor, now: datetime | None = None
 ) -> MemberInfo:
     """Set the points a member may redeem per calendar month (None: no limit of their own)."""
-    _check_limit(limit)
+    check_limit(limit)
     with transaction.atomic():
         _lock_company(company_id)
         _authorize(company_id, by, admin=True)
@@ -276,13 +225,13 @@ def set_member_redemption_limit(
         member.redemption_limit = limit
         member.updated_at = now or timezone.now()
         member.save(update_fields=["redemption_limit", "updated_at"])
-    return _member_info(member)
+    return member_info(member)
 
 
 def get_member(company_id: int, user_id: int, *, by: Actor) -> MemberInfo:
     """One member of the company, for staff or any member of the company."""
     _authorize(company_id, by, admin=False)
-    return _member_info(_get_member(company_id, user_id))
+    return member_info(_get_member(company_id, user_id))
 
 
 def list_members(company_id: int, *, by: Actor) -> tuple[MemberInfo, ...]:
@@ -291,7 +240,7 @@ def list_members(company_id: int, *, by: Actor) -> tuple[MemberInfo, ...]:
         raise CompanyNotFound(f"no company {company_id}", field="company_id")
     _authorize(company_id, by, admin=False)
     members = CompanyMember.objects.filter(company_id=company_id).select_related("user").order_by("role", "id")
-    return tuple(_member_info(member) for member in members)
+    return tuple(member_info(member) for member in members)
 
 
 def get_membership(user_id: int) -> MembershipInfo | None:
@@ -362,62 +311,3 @@ def _keep_an_admin(company_id: int, member: CompanyMember, action: str) -> None:
     if not admins.exists():
         raise LastCompanyAdmin(f"the last admin of company {company_id} cannot {action}; make another admin first",
                                field="user_id")
-
-
-def _check_name(name: str) -> str:
-    clean = (name or "").strip()
-    if not clean or len(clean) > 255:
-        raise InvalidInput("a company name is 1 to 255 characters", field="name")
-    return clean
-
-
-def _check_slug(slug: str, *, company_id: int | None) -> str:
-    if not slug or slugify(slug) != slug or len(slug) > 255:
-        raise InvalidInput(f"{slug!r} is not a slug (lower-case letters, digits, hyphens)", field="slug")
-    if Company.objects.filter(slug=slug).exclude(pk=company_id).exists():
-        raise InvalidInput(f"slug {slug!r} is already used by another company", field="slug")
-    return slug
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:240] or "company"
-    taken = set(Company.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
-def _check_customer_type(customer_type_id: int | None) -> int | None:
-    if customer_type_id is not None and (
-        isinstance(customer_type_id, bool) or not isinstance(customer_type_id, int) or customer_type_id <= 0
-    ):
-        raise InvalidInput("customer_type_id is a positive integer or None", field="customer_type_id")
-    return customer_type_id
-
-
-def _check_role(role: str) -> str:
-    if role not in CompanyRole.values:
-        raise InvalidInput(f"role must be one of {', '.join(CompanyRole.values)}", field="role")
-    return str(role)
-
-
-_MAX_LIMIT = 2**31 - 1  # the column is a PostgreSQL integer
-
-
-def _check_limit(limit: int | None) -> None:
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 0 < limit <= _MAX_LIMIT):
-        raise InvalidInput(
-            f"a redemption limit is a number of points from 1 to {_MAX_LIMIT}, or None", field="redemption_limit"
-        )
-
-
-def _company_info(company: Company) -> CompanyInfo:
-    return CompanyInfo(company.pk, company.name, company.slug, company.customer_type_id, company.is_active,
-                       company.tier_id, company.tier_since, company.created_at)
-
-
-def _member_info(member: CompanyMember) -> MemberInfo:
-    email = getattr(member.user, "email", "") or ""
-    return MemberInfo(member.company_id, member.user_id, email, member.role, member.redemption_limit,
-                      member.created_at)

@@ -28,7 +28,7 @@ from ...models import (
     RebateStatus,
 )
 from .rebate_periods import get_period_end, get_period_label, get_period_start
-from .rebates import Band, calculate_rebate
+from .rebate_bands import Band, calculate_rebate
 
 __all__ = [
     "RebateProgress", "RebateStatementInfo", "StatementOrder", "get_rebate_codes_to_issue", "get_rebate_progress",
