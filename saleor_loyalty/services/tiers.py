@@ -9,7 +9,7 @@ should give its spend tiers thresholds in the main one (docs/rules.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -45,15 +45,34 @@ def _aggregate_for(key: StatKey, now: datetime) -> tuple[str, object]:
 
 def get_customer_stats(user_id: int, keys: Sequence[StatKey], *, now: datetime) -> CustomerStats:
     """The figures ``keys`` name for one customer, in one query; tenure from the shop's sign-up date."""
+    return get_customers_stats([user_id], keys, now=now)[user_id]
+
+
+def get_customers_stats(user_ids: Collection[int], keys: Sequence[StatKey], *, now: datetime) -> dict[int, CustomerStats]:
+    """``get_customer_stats`` for many customers: one grouped aggregate query for all of them.
+
+    A customer without paid orders gets zeros. Tenure needs each customer's sign-up date, which
+    the shop port gives one customer at a time (``fetch_customer``).
+    """
+    ids = list(dict.fromkeys(user_ids))
     aggregates = dict(_aggregate_for(key, now) for key in keys)
-    row: dict[str, object] = {}
-    if aggregates:
-        row = OrderRecord.objects.filter(user_id=user_id, status=OrderStatus.PAID, placed_at__lte=now).aggregate(
-            **aggregates
+    rows: dict[int, dict[str, object]] = {}
+    if aggregates and ids:
+        grouped = (
+            OrderRecord.objects.filter(user_id__in=ids, status=OrderStatus.PAID, placed_at__lte=now)
+            .order_by()
+            .values("user_id")
+            .annotate(**aggregates)
         )
-    values = {(key.metric, key.window_days): Decimal(str(row[_aggregate_for(key, now)[0]])) for key in keys}
-    customer = fetch_customer(user_id)
-    return CustomerStats.from_mapping(values, signed_up_on=customer.date_joined.date())
+        rows = {row["user_id"]: row for row in grouped}
+    stats = {}
+    for user_id in ids:
+        row = rows.get(user_id, {})
+        values = {(key.metric, key.window_days): Decimal(str(row.get(_aggregate_for(key, now)[0], 0)))
+                  for key in keys}
+        signed_up_on = fetch_customer(user_id).date_joined.date()
+        stats[user_id] = CustomerStats.from_mapping(values, signed_up_on=signed_up_on)
+    return stats
 
 
 def reevaluate_tier(user_id: int, *, config: ProgramConfig, now: datetime | None = None) -> TierDecision:

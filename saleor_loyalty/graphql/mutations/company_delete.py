@@ -8,7 +8,7 @@ import graphene
 
 from ...services.b2b import companies
 from ..auth import LoyaltyPermission
-from ..company_errors import LoyaltyCompanyError
+from ..errors import LoyaltyCompanyError
 from ..core.ids import from_global_id_to_int
 from ..core.mutations import BaseMutation
 

@@ -7,7 +7,7 @@ from typing import Any
 import graphene
 
 from ...services.b2b import companies
-from ..company_errors import LoyaltyCompanyError
+from ..errors import LoyaltyCompanyError
 from ..core.ids import from_global_id_to_int
 from ..core.mutations import BaseMutation
 from ..types.company import (

@@ -11,7 +11,7 @@ from ...services.rules import admin as rules_admin
 from ..auth import LoyaltyPermission
 from ..core.ids import from_global_id_to_int
 from ..core.mutations import BaseMutation
-from ..rule_errors import LoyaltyRuleError
+from ..errors import LoyaltyRuleError
 from ..types.rules import LoyaltyPriceList
 
 
