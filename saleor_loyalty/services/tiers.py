@@ -23,7 +23,7 @@ from ..engine.compiled import required_stats
 from ..engine.rules import TierMetric
 from ..engine.tiers import select_tier
 from ..engine.values import CustomerStats, StatKey, TierChange, TierDecision
-from ..models import CustomerLoyalty, OrderRecord, OrderStatus, Tier, TierChangeRecord
+from ..models import OrderRecord, OrderStatus, Tier, TierChangeRecord
 from .customers import fetch_customer, get_or_create_state
 from .rules.versions import get_compiled_rules
 
@@ -127,13 +127,3 @@ def _record_change(user_id: int, from_tier_id: int | None, decision: TierDecisio
         reason=decision.reason,
         changed_at=now,
     )
-
-
-def get_tier_history(user_id: int, *, limit: int = 20) -> list[TierChangeRecord]:
-    """The customer's tier changes, newest first."""
-    return list(TierChangeRecord.objects.filter(user_id=user_id)[:limit])
-
-
-def get_customers_in_tier(tier_id: int) -> list[int]:
-    """User ids of the customers who hold ``tier_id`` (for staff lists and bulk re-evaluation)."""
-    return list(CustomerLoyalty.objects.filter(tier_id=tier_id).values_list("user_id", flat=True))

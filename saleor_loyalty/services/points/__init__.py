@@ -12,7 +12,7 @@ Modules: ``values`` (what goes in and out), ``accounts`` (which account, created
 ``batches`` (what the periodic tasks run). This file only re-exports them.
 """
 
-from .accounts import get_account_for_company, get_account_for_customer
+from .accounts import get_account_for_customer
 from .balances import get_balance, get_balances, get_customer_balances
 from .batches import expire_due_points, mature_due_points, release_stale_holds
 from .credits import adjust_points, credit_bonus, credit_points_for_order
@@ -41,7 +41,6 @@ __all__ = [
     "credit_bonus",
     "credit_points_for_order",
     "expire_due_points",
-    "get_account_for_company",
     "get_account_for_customer",
     "get_balance",
     "get_balances",

@@ -20,11 +20,6 @@ def get_account_for_customer(user_id: int) -> AccountInfo:
     return _account_info(required_account_id(Owner.customer(user_id)))
 
 
-def get_account_for_company(company_id: int) -> AccountInfo:
-    """The shared account of a company, created on first use."""
-    return _account_info(required_account_id(Owner.company(company_id)))
-
-
 def required_account_id(owner: Owner) -> int:
     """The owner's account id, creating the account (a harmless row on its own) if needed."""
     company_id, account = find_account(owner)
@@ -42,5 +37,3 @@ def required_account_id(owner: Owner) -> int:
 def _account_info(account_id: int) -> AccountInfo:
     account = LoyaltyAccount.objects.values_list("id", "owner_kind", "user_id", "company_id").get(pk=account_id)
     return AccountInfo(*account)
-
-

@@ -5,13 +5,11 @@ This file only re-exports them.
 
 from .program import (
     ReferralCodeInfo,
-    ReferralCounts,
     ReferralInfo,
     apply_referral_discount,
     attribute_signup,
     check_referral_discount,
     create_referral_code,
-    get_referral_counts,
     is_referral_code,
     reverse_referral_reward,
     reward_referrer_for_order,
@@ -24,14 +22,12 @@ from .summary import (
 
 __all__ = [
     "ReferralCodeInfo",
-    "ReferralCounts",
     "ReferralInfo",
     "ReferralSummary",
     "apply_referral_discount",
     "attribute_signup",
     "check_referral_discount",
     "create_referral_code",
-    "get_referral_counts",
     "get_referral_summary",
     "is_referral_code",
     "reverse_referral_reward",

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from ...config import ProgramConfig
@@ -52,18 +51,6 @@ class ReferralInfo:
     qualifying_order_id: str
     reward_points: int
     refusal_reason: str
-
-
-@dataclass(frozen=True)
-class ReferralCounts:
-    """How a referrer's referrals went, by status (the program's "referral counts")."""
-
-    user_id: int
-    by_status: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_status.values())
 
 
 def _info(referral: Referral) -> ReferralInfo:
@@ -123,12 +110,6 @@ def attribute_signup(
         )
         award_signup_bonus(referee_user_id, config=config, now=now)
     return _info(referral)
-
-
-def get_referral_counts(user_id: int) -> ReferralCounts:
-    """How many people the customer referred, by status (one query)."""
-    rows = Referral.objects.filter(referrer_id=user_id).values("status").annotate(n=Count("id"))
-    return ReferralCounts(user_id, {row["status"]: row["n"] for row in rows})
 
 
 def _check_referee(user_id: int, config: ProgramConfig, now: datetime) -> tuple[Referral | None, OrderCheck]:

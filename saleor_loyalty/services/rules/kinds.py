@@ -310,23 +310,6 @@ def update_referral_program(
     return _save(REFERRAL_PROGRAM, _get(REFERRAL_PROGRAM, program_id), values, creating=False, now=now)
 
 
-def delete_referral_program(program_id: int) -> None:
-    """Delete referral terms (referrals already made keep their history)."""
-    _delete(REFERRAL_PROGRAM, program_id)
-
-
 def create_next_purchase_rule(values: Mapping[str, Any], *, now: datetime | None = None) -> NextPurchaseRule:
     """Create a next-purchase rule: an order of ``min_amount`` earns a discount for ``valid_days``."""
     return _save(NEXT_PURCHASE_RULE, NextPurchaseRule(), values, creating=True, now=now)
-
-
-def update_next_purchase_rule(
-    rule_id: int, values: Mapping[str, Any], *, now: datetime | None = None
-) -> NextPurchaseRule:
-    """Change the given fields of a next-purchase rule."""
-    return _save(NEXT_PURCHASE_RULE, _get(NEXT_PURCHASE_RULE, rule_id), values, creating=False, now=now)
-
-
-def delete_next_purchase_rule(rule_id: int) -> None:
-    """Delete a next-purchase rule (discounts it issued stay valid)."""
-    _delete(NEXT_PURCHASE_RULE, rule_id)

@@ -227,11 +227,3 @@ def resolve_skus(skus: Collection[str]) -> dict[str, int]:
             field="csv",
         )
     return {str(sku): int(variant_id) for sku, variant_id in lookup(list(skus)).items()}
-
-
-def get_price_list_entries(price_list_id: int) -> list[PriceListEntry]:
-    """The entries of a price list with their breaks (two queries)."""
-    _get_price_list(price_list_id)
-    return list(PriceListEntry.objects.filter(price_list_id=price_list_id).prefetch_related("breaks"))
-
-
