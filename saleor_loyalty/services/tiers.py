@@ -22,7 +22,8 @@ from ..config import ProgramConfig
 from ..engine.compiled import required_stats
 from ..engine.rules import TierMetric
 from ..engine.tiers import select_tier
-from ..engine.values import CustomerStats, StatKey, TierChange, TierDecision
+from ..engine.outcomes import TierChange, TierDecision
+from ..engine.values import CustomerStats, StatKey
 from ..models import OrderRecord, OrderStatus, Tier, TierChangeRecord
 from .customers import fetch_customer, get_or_create_state
 from .rules.versions import get_compiled_rules

@@ -10,7 +10,8 @@ import pytest
 
 from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.engine.rules import TierMetric
-from saleor_loyalty.engine.values import StatKey, TierChange
+from saleor_loyalty.engine.outcomes import TierChange
+from saleor_loyalty.engine.values import StatKey
 from saleor_loyalty.models import CustomerLoyalty, TierChangeRecord
 from saleor_loyalty.services import orders, rules, tiers
 

@@ -33,7 +33,8 @@ from django.utils import timezone
 from ...engine import rules as engine
 from ...engine.compiled import required_stats
 from ...engine.tiers import get_tier_progress, select_tier
-from ...engine.values import CustomerStats, StatKey, TierChange, TierHint
+from ...engine.outcomes import TierChange
+from ...engine.values import CustomerStats, StatKey, TierHint
 from ...exceptions import CompanyNotFound
 from ...models import Company, CompanyTierChange, OrderRecord, OrderStatus, Tier
 from ..rules.loader import to_tier

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from ...config import ProgramConfig
 from ...engine.referral import calculate_referee_discount, check_referral_use, decide_referrer_reward
-from ...engine.values import RefereeDiscount, ReferralParty, ReferrerReward
+from ...engine.outcomes import RefereeDiscount, ReferrerReward
+from ...engine.values import ReferralParty
 from ...exceptions import ReferralRefused
 from ...models import (
     CompanyMember,
