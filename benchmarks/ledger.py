@@ -7,7 +7,7 @@
 * Balance read time (``get_balance``) with 10k and with 1M ledger entries in the database: it
   reads one cached row, so it must stay flat. Entries are bulk-loaded with ``generate_series``.
 
-Runs against ``DATABASE_URL`` or an embedded PostgreSQL (``saleor_loyalty.devdb``), in a
+Runs against ``DATABASE_URL`` or an embedded PostgreSQL (``saleor_loyalty.demo.devdb``), in a
 throw-away database created and dropped by the script:
 
     python3 benchmarks/ledger.py [--credits 2000] [--rounds 4] [--big 1000000]
@@ -30,7 +30,7 @@ import django  # noqa: E402
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from saleor_loyalty.devdb import database_settings  # noqa: E402
+from saleor_loyalty.demo.devdb import database_settings  # noqa: E402
 
 
 def create_database() -> dict[str, Any]:
@@ -259,7 +259,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"{entries:>9,} entries (bulk load {loaded:5.1f} s): balance read {balance_ms:.3f} ms,"
               f" statement page {statement_ms:.3f} ms (medians)")
 
-    from saleor_loyalty.management.commands.loyalty_reconcile import find_ledger_problems
+    from saleor_loyalty.ledger.checks import find_ledger_problems
 
     started = time.perf_counter()
     problems = find_ledger_problems()

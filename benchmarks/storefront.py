@@ -36,7 +36,7 @@ def module_size() -> tuple[int, int]:
 
 
 def time_account_panel(loads: int) -> list[float]:
-    from saleor_loyalty.cli import setup_demo_django
+    from saleor_loyalty.demo.cli import setup_demo_django
 
     setup_demo_django(lambda line: print(line, file=sys.stderr))
     from django.core.management import call_command

@@ -24,7 +24,8 @@ from django.db import InterfaceError, OperationalError
 
 from .apps import is_inside_saleor
 from .config import ProgramConfig, parse_program_config
-from .services import company_tiers, orders, points, rebate_codes, rebates, tiers
+from .services import orders, points, tiers
+from .services.b2b import company_tiers, rebate_codes, rebates
 from .services.points import BatchResult
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """A minimal Django project that tests saleor_loyalty without Saleor, on real PostgreSQL."""
 
-from saleor_loyalty.devdb import database_settings
+from saleor_loyalty.demo.devdb import database_settings
 
 SECRET_KEY = "saleor-loyalty-tests"
 DEBUG = False

@@ -1,13 +1,13 @@
 """Django settings of the demo: Django's users stand in for Saleor's, signed tokens for its JWT.
 
 The database is ``DATABASE_URL`` when set, else an embedded PostgreSQL started on import and
-deleted when the process exits (``saleor_loyalty.devdb``).
+deleted when the process exits (``saleor_loyalty.demo.devdb``).
 """
 
 import os
 import secrets
 
-from saleor_loyalty.devdb import database_settings
+from saleor_loyalty.demo.devdb import database_settings
 
 # A new key per run: the tokens the demo prints are good for this run only.
 SECRET_KEY = os.environ.get("SALEOR_LOYALTY_DEMO_SECRET_KEY") or secrets.token_urlsafe(48)

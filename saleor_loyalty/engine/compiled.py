@@ -128,9 +128,6 @@ class CompiledRuleSet:
         """The tier with ``tier_id``; None for no tier or a tier no longer in the rules."""
         return None if tier_id is None else self.tiers_by_id.get(tier_id)
 
-    def get_earn_rules(self, kind: EarnRuleKind) -> tuple[EarnRule, ...]:
-        return self.earn_rules_by_kind.get(kind, ())
-
     def get_applicable_list_ids(
         self, customer: CustomerSnapshot, *, channel: str, currency: str, now: datetime
     ) -> frozenset[int]:

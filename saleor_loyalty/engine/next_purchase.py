@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .money import quantize
 from .rules import DiscountKind, NextPurchaseRule, is_active
-from .values import NextPurchaseOffer
+from .outcomes import NextPurchaseOffer
 
 
 def calculate_next_purchase_offer(

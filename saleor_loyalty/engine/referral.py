@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from .compiled import CompiledRuleSet
 from .money import quantize
 from .rules import DiscountKind, ReferralTerms
-from .values import CustomerSnapshot, RefereeDiscount, ReferralCheck, ReferralDecision, ReferralParty, ReferrerReward
+from .outcomes import RefereeDiscount, ReferralCheck, ReferralDecision, ReferrerReward
+from .values import CustomerSnapshot, ReferralParty
 
 HUNDRED = Decimal("100")
 _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})

@@ -108,7 +108,7 @@ class TargetKind(StrEnum):
     ALL = "all"  # every line: a standing discount (a tier's discount card) without listing products
 
 
-def _check_target(owner: str, kind: Any, target_id: Any) -> None:
+def check_target(owner: str, kind: Any, target_id: Any) -> None:
     if not isinstance(kind, TargetKind):
         raise fail(owner, "target_kind", f"must be a TargetKind, got {kind!r}")
     if kind is TargetKind.ALL:
@@ -156,7 +156,7 @@ class PriceListEntry:
 
     def __post_init__(self) -> None:
         check_int("PriceListEntry", "id", self.id)
-        _check_target("PriceListEntry", self.target_kind, self.target_id)
+        check_target("PriceListEntry", self.target_kind, self.target_id)
         as_tuple(self, "breaks")
         if not self.breaks:
             raise fail("PriceListEntry", "breaks", "needs at least one break")
@@ -197,7 +197,8 @@ class PriceList:
 
 
 class EarnRuleKind(StrEnum):
-    """The kinds of earn rule; ``earn.py`` has one strategy class per kind."""
+    """The kinds of earn rule; ``earn_kinds.py`` has one strategy class per kind (its fields,
+    checks, condition and benefit)."""
 
     BASE_RATE = "base_rate"
     TIER_MULTIPLIER = "tier_multiplier"
@@ -209,18 +210,11 @@ class EarnRuleKind(StrEnum):
     BIRTHDAY_BONUS = "birthday_bonus"
 
 
-# The fields each kind uses; any other optional field must be left None (catches loader mix-ups).
-_EARN_FIELDS: dict[EarnRuleKind, frozenset[str]] = {
-    EarnRuleKind.BASE_RATE: frozenset({"points_per_unit"}),
-    EarnRuleKind.TIER_MULTIPLIER: frozenset({"multiplier", "tier_id"}),
-    EarnRuleKind.PRODUCT_BONUS: frozenset({"target_kind", "target_id", "multiplier", "points"}),
-    EarnRuleKind.EXCLUDE: frozenset({"target_kind", "target_id", "customer_type_id"}),
-    EarnRuleKind.ORDER_CAP: frozenset({"max_points"}),
-    EarnRuleKind.SIGNUP_BONUS: frozenset({"points"}),
-    EarnRuleKind.FIRST_ORDER_BONUS: frozenset({"points"}),
-    EarnRuleKind.BIRTHDAY_BONUS: frozenset({"points"}),
-}
-_EARN_OPTIONAL = ("points_per_unit", "multiplier", "points", "max_points", "target_kind", "target_id", "customer_type_id", "tier_id")
+# The optional fields of an earn rule; each kind's strategy (``earn_kinds.py``) names the ones it
+# uses, and any other must be left None (catches loader mix-ups).
+EARN_OPTIONAL_FIELDS = (
+    "points_per_unit", "multiplier", "points", "max_points", "target_kind", "target_id", "customer_type_id", "tier_id"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,9 +253,13 @@ class EarnRule:
         check_int(owner, "id", self.id)
         if not isinstance(self.kind, EarnRuleKind):
             raise fail(owner, "kind", f"must be an EarnRuleKind, got {self.kind!r}")
-        allowed = _EARN_FIELDS[self.kind]
-        for name in _EARN_OPTIONAL:
-            if name not in allowed and getattr(self, name) is not None:
+        # The kind's own fields and checks live beside its strategy; imported here, not at the
+        # top, because the strategies import this module.
+        from .earn_kinds import EARN_STRATEGIES
+
+        strategy = EARN_STRATEGIES[self.kind]
+        for name in EARN_OPTIONAL_FIELDS:
+            if name not in strategy.fields and getattr(self, name) is not None:
                 raise fail(owner, name, f"is not used by {self.kind.value} rules and must be None")
         check_currency(owner, "currency", self.currency, allow_none=True)
         check_window(owner, self.valid_from, self.valid_until)
@@ -270,30 +268,7 @@ class EarnRule:
         check_int(owner, "max_points", self.max_points, maximum=INT32_MAX, allow_none=True)
         check_int(owner, "customer_type_id", self.customer_type_id, allow_none=True)
         check_int(owner, "tier_id", self.tier_id, allow_none=True)
-        kind = self.kind
-        if kind is EarnRuleKind.BASE_RATE and self.points_per_unit is None:
-            raise fail(owner, "points_per_unit", "is required for base_rate rules")
-        if kind is EarnRuleKind.TIER_MULTIPLIER:
-            check_decimal(owner, "multiplier", self.multiplier, maximum=MAX_RATE)
-            if self.tier_id is None:
-                raise fail(owner, "tier_id", "is required for tier_multiplier rules")
-        if kind is EarnRuleKind.PRODUCT_BONUS:
-            _check_target(owner, self.target_kind, self.target_id)
-            if (self.multiplier is None) == (self.points is None):
-                raise fail(owner, "multiplier", "exactly one of multiplier and points must be set")
-            # Below 1 the "bonus" would take points away from the base rate.
-            check_decimal(owner, "multiplier", self.multiplier, minimum=ONE, maximum=MAX_RATE, allow_none=True)
-        if kind is EarnRuleKind.EXCLUDE:
-            if (self.target_kind is None) == (self.customer_type_id is None):
-                raise fail(owner, "target_kind", "exactly one of a target and customer_type_id must be set")
-            if self.target_kind is not None:
-                _check_target(owner, self.target_kind, self.target_id)
-            elif self.target_id is not None:
-                raise fail(owner, "target_id", "needs target_kind")
-        if kind is EarnRuleKind.ORDER_CAP and self.max_points is None:
-            raise fail(owner, "max_points", "is required for order_cap rules")
-        if kind in _BONUS_KINDS and self.points is None:
-            raise fail(owner, "points", f"is required for {kind.value} rules")
+        strategy.check(self)
 
     def is_active(self, *, channel: str, currency: str, now: datetime) -> bool:
         """True when the rule's channel, currency and validity window allow it for this order."""
@@ -303,8 +278,6 @@ class EarnRule:
             and is_active(self.valid_from, self.valid_until, now)
         )
 
-
-_BONUS_KINDS = frozenset({EarnRuleKind.SIGNUP_BONUS, EarnRuleKind.FIRST_ORDER_BONUS, EarnRuleKind.BIRTHDAY_BONUS})
 
 
 # --- tiers ----------------------------------------------------------------------------------

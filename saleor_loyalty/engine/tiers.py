@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .rules import Tier
-from .values import CustomerStats, TierChange, TierDecision, TierHint
+from .outcomes import TierChange, TierDecision
+from .values import CustomerStats, TierHint
 
 
 def _ranked(tiers: Sequence[Tier]) -> list[Tier]:

@@ -2,7 +2,8 @@
 
 Inputs (``Cart``, ``CartLine``, ``CustomerSnapshot``, ``CustomerStats``, ``VariantSnapshot``,
 ``ReferralParty``) check their fields in ``__post_init__`` and raise ``InvalidValue``; outputs
-are built by the engine and carry rule ids and short reason codes, never formatted money.
+are built by the engine and carry rule ids and short reason codes, never formatted money
+(tier, referral and next-purchase outcomes are in ``outcomes.py``).
 Money is a ``Decimal`` in the cart's currency; points are ``int``.
 """
 
@@ -10,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, fields
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from .errors import InvalidValue, MissingStat
 from .money import check_currency
-from .rules import DiscountKind, TierMetric
+from .rules import TierMetric
 
 ZERO = Decimal("0")
 
@@ -357,85 +357,3 @@ class VariantPriceTable:
     variant_id: int
     base_unit_price: Decimal
     rows: tuple[PriceTableRow, ...]
-
-
-class TierChange(StrEnum):
-    UPGRADE = "upgrade"
-    DOWNGRADE = "downgrade"
-    KEEP = "keep"  # same tier (possibly inside a grace period)
-    NONE = "none"  # no tier before and none now
-
-
-@dataclass(frozen=True, slots=True)
-class TierDecision:
-    """The tier a customer should hold now, and what the caller must store.
-
-    ``below_since`` is the date the customer first fell below the tier they hold (store it;
-    None when they qualify); ``grace_until`` is when a pending downgrade happens.
-    """
-
-    tier_id: int | None
-    previous_tier_id: int | None
-    qualified_tier_id: int | None
-    change: TierChange
-    reason: str
-    below_since: date | None
-    grace_until: date | None
-    next_tier: TierHint | None
-
-
-@dataclass(frozen=True, slots=True)
-class RefereeDiscount:
-    """The referee's first-order discount: ``amount`` 0 with the reason when it does not apply.
-
-    ``percent`` is set for a percentage discount: a shop that shares one voucher among a
-    referrer's referees can then let each checkout compute its own amount.
-    """
-
-    amount: Decimal
-    currency: str
-    code: str
-    percent: Decimal | None = None
-
-    @property
-    def applies(self) -> bool:
-        return self.amount > 0
-
-
-class ReferralCheck(StrEnum):
-    OK = "ok"
-    PROGRAM_OFF = "program_off"
-    SAME_USER = "same_user"
-    SAME_EMAIL = "same_email"
-    SAME_NORMALIZED_EMAIL = "same_normalized_email"
-    SAME_COMPANY = "same_company"
-    NOT_FIRST_ORDER = "not_first_order"
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralDecision:
-    code: ReferralCheck
-
-    @property
-    def allowed(self) -> bool:
-        return self.code is ReferralCheck.OK
-
-
-@dataclass(frozen=True, slots=True)
-class ReferrerReward:
-    """Points for the referrer (0 with the reason ``code`` when the order does not qualify)."""
-
-    points: int
-    code: str
-
-
-@dataclass(frozen=True, slots=True)
-class NextPurchaseOffer:
-    """A discount on the next order, valid until ``valid_until`` (exclusive)."""
-
-    rule_id: int
-    discount_kind: DiscountKind
-    discount_value: Decimal
-    currency: str
-    valid_until: datetime
-    code: str

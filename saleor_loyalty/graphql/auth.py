@@ -67,10 +67,6 @@ class Requestor:
     permissions: frozenset[LoyaltyPermission] = field(default_factory=frozenset)
 
     @property
-    def is_anonymous(self) -> bool:
-        return self.user is None and self.app is None
-
-    @property
     def is_app(self) -> bool:
         return self.app is not None
 

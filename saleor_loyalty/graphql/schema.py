@@ -1,9 +1,9 @@
-"""The plugin's graphene-2 schema, assembled from the query and mutation classes of each module.
+"""The plugin's graphene-2 schema: every operation is registered here, and only here.
 
 Adding an operation: write the query class (``queries/<noun>.py``, a ``graphene.ObjectType``
 with fields and resolvers) or the mutation (``mutations/<noun>_<verb>.py``, a
-``core.mutations.BaseMutation``), then list it below or in its area's registry (``rules.py``
-for the staff rule operations, ``companies.py`` for B2B). Nothing else registers anything.
+``core.mutations.BaseMutation`` with its family's error type from ``errors.py``), then add it
+to ``QUERIES`` or ``MUTATIONS`` below, in its area. docs/architecture.md has the steps.
 """
 
 from __future__ import annotations
@@ -13,25 +13,54 @@ from collections.abc import Sequence
 
 import graphene
 
-from .companies import COMPANY_MUTATIONS, COMPANY_QUERIES
+from .mutations.company_create import LoyaltyCompanyCreate
+from .mutations.company_delete import LoyaltyCompanyDelete
+from .mutations.company_invitation_accept import LoyaltyCompanyInvitationAccept
+from .mutations.company_invitation_cancel import LoyaltyCompanyInvitationCancel
+from .mutations.company_invitation_create import LoyaltyCompanyInvitationCreate
+from .mutations.company_invitation_decline import LoyaltyCompanyInvitationDecline
+from .mutations.company_member_add import LoyaltyCompanyMemberAdd
+from .mutations.company_member_remove import LoyaltyCompanyMemberRemove
+from .mutations.company_member_update import LoyaltyCompanyMemberUpdate
+from .mutations.company_update import LoyaltyCompanyUpdate
+from .mutations.earn_rule_create import LoyaltyEarnRuleCreate
+from .mutations.earn_rule_delete import LoyaltyEarnRuleDelete
+from .mutations.earn_rule_update import LoyaltyEarnRuleUpdate
+from .mutations.gift_rule_create import LoyaltyGiftRuleCreate
+from .mutations.gift_rule_delete import LoyaltyGiftRuleDelete
+from .mutations.gift_rule_update import LoyaltyGiftRuleUpdate
 from .mutations.next_purchase_discount_apply import LoyaltyNextPurchaseDiscountApply
 from .mutations.nps_submit import LoyaltyNpsSubmit
 from .mutations.points_adjust import LoyaltyPointsAdjust
+from .mutations.price_list_create import LoyaltyPriceListCreate
+from .mutations.price_list_delete import LoyaltyPriceListDelete
+from .mutations.price_list_entry_create import LoyaltyPriceListEntryCreate
+from .mutations.price_list_entry_delete import LoyaltyPriceListEntryDelete
+from .mutations.price_list_entry_update import LoyaltyPriceListEntryUpdate
+from .mutations.price_list_import import LoyaltyPriceListImport
+from .mutations.price_list_update import LoyaltyPriceListUpdate
 from .mutations.redeem_points import LoyaltyRedeemPoints
 from .mutations.redemption_cancel import LoyaltyRedemptionCancel
 from .mutations.referral_code_create import LoyaltyReferralCodeCreate
 from .mutations.referral_discount_apply import LoyaltyReferralDiscountApply
+from .mutations.referral_settings_update import LoyaltyReferralSettingsUpdate
+from .mutations.tier_create import LoyaltyTierCreate
+from .mutations.tier_delete import LoyaltyTierDelete
+from .mutations.tier_update import LoyaltyTierUpdate
 from .queries.accounts import AccountQueries
+from .queries.companies import CompanyQueries
+from .queries.company_invitations import CompanyInvitationQueries
 from .queries.metrics import MetricsQueries
 from .queries.next_purchase import NextPurchaseQueries
 from .queries.program import ProgramQueries
 from .queries.quote import QuoteQueries
 from .queries.referral import ReferralQueries
+from .queries.rules import RuleQueries
 from .queries.tier_prices import TierPriceQueries
 from .queries.viewer import ViewerQueries
-from .rules import RULE_MUTATIONS, RULE_QUERIES
 
 QUERIES: tuple[type[graphene.ObjectType], ...] = (
+    # customers (their own data) and staff reading customers
     ViewerQueries,
     AccountQueries,
     ProgramQueries,
@@ -39,13 +68,16 @@ QUERIES: tuple[type[graphene.ObjectType], ...] = (
     QuoteQueries,
     ReferralQueries,
     NextPurchaseQueries,
+    # staff: metrics, rules (MANAGE_DISCOUNTS), companies (B2B)
     MetricsQueries,
-    *RULE_QUERIES,
-    *COMPANY_QUERIES,
+    RuleQueries,
+    CompanyQueries,
+    CompanyInvitationQueries,
 )
 
 # Root mutation field name -> mutation class, in the order the schema lists them.
 MUTATIONS: dict[str, type[graphene.Mutation]] = {
+    # points, redemption, referrals, next purchase, NPS
     "loyaltyPointsAdjust": LoyaltyPointsAdjust,
     "loyaltyNpsSubmit": LoyaltyNpsSubmit,
     "loyaltyRedeemPoints": LoyaltyRedeemPoints,
@@ -53,9 +85,43 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyReferralCodeCreate": LoyaltyReferralCodeCreate,
     "loyaltyReferralDiscountApply": LoyaltyReferralDiscountApply,
     "loyaltyNextPurchaseDiscountApply": LoyaltyNextPurchaseDiscountApply,
-    **RULE_MUTATIONS,
-    **COMPANY_MUTATIONS,
+    # the program's rules (staff, MANAGE_DISCOUNTS; docs/graphql-rules.md)
+    "loyaltyTierCreate": LoyaltyTierCreate,
+    "loyaltyTierUpdate": LoyaltyTierUpdate,
+    "loyaltyTierDelete": LoyaltyTierDelete,
+    "loyaltyPriceListCreate": LoyaltyPriceListCreate,
+    "loyaltyPriceListUpdate": LoyaltyPriceListUpdate,
+    "loyaltyPriceListDelete": LoyaltyPriceListDelete,
+    "loyaltyPriceListEntryCreate": LoyaltyPriceListEntryCreate,
+    "loyaltyPriceListEntryUpdate": LoyaltyPriceListEntryUpdate,
+    "loyaltyPriceListEntryDelete": LoyaltyPriceListEntryDelete,
+    "loyaltyPriceListImport": LoyaltyPriceListImport,
+    "loyaltyGiftRuleCreate": LoyaltyGiftRuleCreate,
+    "loyaltyGiftRuleUpdate": LoyaltyGiftRuleUpdate,
+    "loyaltyGiftRuleDelete": LoyaltyGiftRuleDelete,
+    "loyaltyEarnRuleCreate": LoyaltyEarnRuleCreate,
+    "loyaltyEarnRuleUpdate": LoyaltyEarnRuleUpdate,
+    "loyaltyEarnRuleDelete": LoyaltyEarnRuleDelete,
+    "loyaltyReferralSettingsUpdate": LoyaltyReferralSettingsUpdate,
+    # companies and their members (B2B; docs/b2b.md)
+    "loyaltyCompanyCreate": LoyaltyCompanyCreate,
+    "loyaltyCompanyUpdate": LoyaltyCompanyUpdate,
+    "loyaltyCompanyDelete": LoyaltyCompanyDelete,
+    "loyaltyCompanyMemberAdd": LoyaltyCompanyMemberAdd,
+    "loyaltyCompanyMemberUpdate": LoyaltyCompanyMemberUpdate,
+    "loyaltyCompanyMemberRemove": LoyaltyCompanyMemberRemove,
+    "loyaltyCompanyInvitationCreate": LoyaltyCompanyInvitationCreate,
+    "loyaltyCompanyInvitationCancel": LoyaltyCompanyInvitationCancel,
+    "loyaltyCompanyInvitationAccept": LoyaltyCompanyInvitationAccept,
+    "loyaltyCompanyInvitationDecline": LoyaltyCompanyInvitationDecline,
 }
+
+
+def get_family_mutations(error_type_class: type) -> dict[str, type[graphene.Mutation]]:
+    """The registered mutations of one family (those whose errors are ``error_type_class``), in
+    schema order: a schema of one area for tests, or a list for docs."""
+    return {name: mutation for name, mutation in MUTATIONS.items()
+            if mutation._meta.error_type_class is error_type_class}  # type: ignore[attr-defined]
 
 
 def build_schema(

@@ -1,7 +1,9 @@
 """The points ledger: the only code that writes ledger rows and cached balances.
 
 Modules: ``writers`` (every change to points), ``accounts`` (system account ids, locking),
-``core`` (SQL, idempotency claim, posting, lots), ``values`` (what goes in and comes out).
+``core`` (SQL, idempotency claim, posting, lots), ``values`` (what goes in and comes out),
+``checks`` (every invariant over all accounts: ``find_ledger_problems``), ``sql_files`` (the
+PL/pgSQL functions and triggers in ``sql/*.sql``, which migration 0002 runs).
 
 Design overview (docs/ledger.md has the long form, one section per invariant)
 -----------------------------------------------------------------------------
@@ -22,7 +24,7 @@ Design overview (docs/ledger.md has the long form, one section per invariant)
   replays its result (``created=False``); a different request under the same key raises
   ``IdempotencyKeyReused``.
 * **Locking.** Writes that check a balance lock the owner account row first (``lock_account``);
-  a credit locks it inside ``loyalty_credit()`` (migration 0007). System account rows are never locked nor updated (no hot
+  a credit locks it inside ``loyalty_credit()`` (``sql/60_credit.sql``). System account rows are never locked nor updated (no hot
   row). Lots and holds change only under their owner account's lock.
 
 The caller (a service) owns the database transaction; every writer requires one, except

@@ -37,7 +37,7 @@ ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING id
 """
 
-# A credit, or its replay, in one round trip: ``loyalty_credit()`` (migration 0007) claims the
+# A credit, or its replay, in one round trip: ``loyalty_credit()`` (``ledger/sql/60_credit.sql``) claims the
 # key, locks and updates the balance, inserts both entries and the lot, with plans cached for
 # the session. One row ``(id, true, ...)`` if written; the first transaction's entries as rows
 # ``(id, false, kind, created_at, fingerprint, account, bucket, points)`` if the key was used;

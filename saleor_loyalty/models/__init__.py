@@ -57,12 +57,12 @@ __all__ += [
     "ReferralProgram", "ReferralStatus", "RulesVersion", "Tier", "TierChangeRecord",
 ]
 
-# Measurement: NPS answers (services.nps, services.metrics).
+# Measurement: NPS answers (services.metrics.nps, services.metrics).
 from .metrics import NpsResponse  # noqa: E402
 
 __all__ += ["NpsResponse"]
 
-# B2B: company tier history and volume rebates (services.companies, services.rebates).
+# B2B: company tier history and volume rebates (services.b2b.companies, services.b2b.rebates).
 from .companies import CompanyTierChange  # noqa: E402
 from .rebates import (  # noqa: E402
     RebateBand,

@@ -2,8 +2,8 @@
 
 A customer belongs to at most one company; a member earns into and redeems from the company's
 account (see ``services.points.get_account_for_customer``). The company holds its own tier,
-qualified on the combined spend of its members (``services.company_tiers``), and an optional
-Saleor customer type its members buy as. ``services.companies`` is the only writer; docs/b2b.md
+qualified on the combined spend of its members (``services.b2b.company_tiers``), and an optional
+Saleor customer type its members buy as. ``services.b2b.companies`` is the only writer; docs/b2b.md
 describes the rules.
 """
 

@@ -158,10 +158,6 @@ class LoyaltyAccount(models.Model):
         owner = self.user_id or self.company_id or self.system_code
         return f"{self.owner_kind}:{owner}"
 
-    @property
-    def is_system(self) -> bool:
-        return self.owner_kind == OwnerKind.SYSTEM
-
     def check_owner(self) -> None:
         """Raise ``OwnerMismatch`` unless exactly the owner field of ``owner_kind`` is set."""
         expected = {

@@ -5,7 +5,7 @@ from the order records and the ledger (``services.metrics``) and need no table o
 
 An NPS answer is given once per order, or once per survey period (a calendar month, UTC) when
 it names no order. Both rules are UNIQUE constraints, so two concurrent submissions cannot both
-land; ``services.nps`` turns the violation into a clear ``NpsAlreadySubmitted`` error.
+land; ``services.metrics.nps`` turns the violation into a clear ``NpsAlreadySubmitted`` error.
 """
 
 from __future__ import annotations

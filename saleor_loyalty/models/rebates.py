@@ -2,7 +2,7 @@
 
 A ``RebateProgram`` pays each company a percentage of what it spent in a period (month,
 quarter, year), the percentage set by the highest ``RebateBand`` the spend reaches. Closing a
-period (``services.rebates.close_rebate_period``) writes one ``RebatePeriodClose`` row and one
+period (``services.b2b.rebates.close_rebate_period``) writes one ``RebatePeriodClose`` row and one
 ``RebateStatement`` per company that had counted orders, with a ``RebateStatementOrder`` row per
 order (a snapshot: later refunds do not rewrite a closed statement). The statement is the
 company's account of the rebate: which orders counted, which band, how much, how it was paid.

@@ -19,8 +19,8 @@ from ..engine.compiled import required_stats
 from ..engine.tiers import select_tier
 from ..engine.values import TierHint
 from ..models import CustomerLoyalty, LoyaltyAccount, OwnerKind, PointLot, Tier
-from .rule_version import get_compiled_rules
-from .tiers import get_customer_stats
+from .rules.versions import get_compiled_rules
+from .tiers import get_customers_stats
 
 # Fields of the user model a staff search looks in, when the model has them (Saleor's
 # ``account.User`` has no username; Django's default user has no ``first_name`` index...).
@@ -86,19 +86,31 @@ def get_tier_standing(user_id: int, *, config: ProgramConfig, now: datetime) -> 
     """The customer's tier and their progress to the next one, decided as re-evaluation would.
 
     Read only: a customer the figures would move is moved by ``tiers.reevaluate_tier`` (after
-    an order), not by reading. Costs the tier state, one aggregate over the order records and
-    the shop's customer lookup; nothing when tiers are off or none are defined.
+    an order), not by reading. See ``get_tier_standings`` for the cost.
     """
-    state = CustomerLoyalty.objects.filter(user_id=user_id).values_list("tier_id", "below_since").first()
-    tier_id, below_since = state if state is not None else (None, None)
+    return get_tier_standings([user_id], config=config, now=now)[user_id]
+
+
+def get_tier_standings(user_ids: Collection[int], *, config: ProgramConfig, now: datetime) -> dict[int, TierStanding]:
+    """``get_tier_standing`` of many customers (a page of accounts): the tier states in one query,
+    the figures in one grouped aggregate, and the shop's customer lookup per customer; nothing
+    but the states when tiers are off or none are defined."""
+    ids = list(dict.fromkeys(user_ids))
+    states = {user_id: (tier_id, below_since) for user_id, tier_id, below_since in
+              CustomerLoyalty.objects.filter(user_id__in=ids).values_list("user_id", "tier_id", "below_since")}
     rules = get_compiled_rules(config)
     tiers = rules.tiers_by_rank
     if not rules.terms.tiers_enabled or not tiers:
-        return TierStanding(tier_id, None, None)
-    stats = get_customer_stats(user_id, required_stats(tiers), now=now)
-    current = tier_id if tier_id in rules.tiers_by_id else None
-    decision = select_tier(stats, tiers, current_tier_id=current, below_since=below_since, today=now.date())
-    return TierStanding(tier_id, decision.next_tier, decision.grace_until)
+        return {user_id: TierStanding(states.get(user_id, (None, None))[0], None, None) for user_id in ids}
+    all_stats = get_customers_stats(ids, required_stats(tiers), now=now)
+    standings = {}
+    for user_id in ids:
+        tier_id, below_since = states.get(user_id, (None, None))
+        current = tier_id if tier_id in rules.tiers_by_id else None
+        decision = select_tier(all_stats[user_id], tiers, current_tier_id=current, below_since=below_since,
+                               today=now.date())
+        standings[user_id] = TierStanding(tier_id, decision.next_tier, decision.grace_until)
+    return standings
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from ..exceptions import InvalidInput, NotFound
 from ..models import CustomerLoyalty, SystemCode
 from ..shop import CustomerView, get_shop
 from . import points
-from .companies import BuyerContext
-from .rule_version import RulesStamp, get_compiled_rules
+from .b2b.companies import BuyerContext
+from .rules.versions import RulesStamp, get_compiled_rules
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from ..config import ProgramConfig
 from ..shop import CheckoutView
-from . import next_purchase, rebate_codes, redemption, referrals
+from . import next_purchase, redemption, referrals
+from .b2b import rebate_codes
 from .codes import OrderCheck
 
 

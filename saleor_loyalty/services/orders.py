@@ -27,8 +27,8 @@ from ..models import CodeKind, CodeStatus, CompanyMember, DiscountCode, OrderRec
 from . import points, referrals
 from .codes import generate_code
 from .customers import build_customer_snapshot
-from .rule_fields import Problems, raise_problems
-from .rule_version import get_compiled_rules
+from .rules.fields import Problems, raise_problems
+from .rules.versions import get_compiled_rules
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from ..engine.values import CustomerSnapshot, Quote, VariantPriceTable, VariantS
 from ..exceptions import CheckoutNotFound
 from ..shop import CheckoutView, get_shop
 from .customers import build_customer_snapshot, fetch_loyalty_facts
-from .rule_version import RulesStamp, get_compiled_rules
+from .rules.versions import RulesStamp, get_compiled_rules
 from .tiers import get_customer_stats
 
 

@@ -23,10 +23,10 @@ from ..models import CodeKind, CodeStatus, DiscountCode, HoldStatus
 from ..shop import CheckoutView, get_shop
 from . import points as points_service
 from .codes import OrderCheck, generate_code
-from .company_limits import check_member_redemption
+from .b2b.company_limits import check_member_redemption
 from .customers import build_customer_snapshot
 from .quotes import fetch_checkout
-from .rule_version import get_compiled_rules
+from .rules.versions import get_compiled_rules
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ should give its spend tiers thresholds in the main one (docs/rules.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -22,10 +22,11 @@ from ..config import ProgramConfig
 from ..engine.compiled import required_stats
 from ..engine.rules import TierMetric
 from ..engine.tiers import select_tier
-from ..engine.values import CustomerStats, StatKey, TierChange, TierDecision
-from ..models import CustomerLoyalty, OrderRecord, OrderStatus, Tier, TierChangeRecord
+from ..engine.outcomes import TierChange, TierDecision
+from ..engine.values import CustomerStats, StatKey
+from ..models import OrderRecord, OrderStatus, Tier, TierChangeRecord
 from .customers import fetch_customer, get_or_create_state
-from .rule_version import get_compiled_rules
+from .rules.versions import get_compiled_rules
 
 _MONEY = DecimalField(max_digits=20, decimal_places=3)
 _ZERO = Value(Decimal(0), output_field=_MONEY)
@@ -45,15 +46,34 @@ def _aggregate_for(key: StatKey, now: datetime) -> tuple[str, object]:
 
 def get_customer_stats(user_id: int, keys: Sequence[StatKey], *, now: datetime) -> CustomerStats:
     """The figures ``keys`` name for one customer, in one query; tenure from the shop's sign-up date."""
+    return get_customers_stats([user_id], keys, now=now)[user_id]
+
+
+def get_customers_stats(user_ids: Collection[int], keys: Sequence[StatKey], *, now: datetime) -> dict[int, CustomerStats]:
+    """``get_customer_stats`` for many customers: one grouped aggregate query for all of them.
+
+    A customer without paid orders gets zeros. Tenure needs each customer's sign-up date, which
+    the shop port gives one customer at a time (``fetch_customer``).
+    """
+    ids = list(dict.fromkeys(user_ids))
     aggregates = dict(_aggregate_for(key, now) for key in keys)
-    row: dict[str, object] = {}
-    if aggregates:
-        row = OrderRecord.objects.filter(user_id=user_id, status=OrderStatus.PAID, placed_at__lte=now).aggregate(
-            **aggregates
+    rows: dict[int, dict[str, object]] = {}
+    if aggregates and ids:
+        grouped = (
+            OrderRecord.objects.filter(user_id__in=ids, status=OrderStatus.PAID, placed_at__lte=now)
+            .order_by()
+            .values("user_id")
+            .annotate(**aggregates)
         )
-    values = {(key.metric, key.window_days): Decimal(str(row[_aggregate_for(key, now)[0]])) for key in keys}
-    customer = fetch_customer(user_id)
-    return CustomerStats.from_mapping(values, signed_up_on=customer.date_joined.date())
+        rows = {row["user_id"]: row for row in grouped}
+    stats = {}
+    for user_id in ids:
+        row = rows.get(user_id, {})
+        values = {(key.metric, key.window_days): Decimal(str(row.get(_aggregate_for(key, now)[0], 0)))
+                  for key in keys}
+        signed_up_on = fetch_customer(user_id).date_joined.date()
+        stats[user_id] = CustomerStats.from_mapping(values, signed_up_on=signed_up_on)
+    return stats
 
 
 def reevaluate_tier(user_id: int, *, config: ProgramConfig, now: datetime | None = None) -> TierDecision:
@@ -108,13 +128,3 @@ def _record_change(user_id: int, from_tier_id: int | None, decision: TierDecisio
         reason=decision.reason,
         changed_at=now,
     )
-
-
-def get_tier_history(user_id: int, *, limit: int = 20) -> list[TierChangeRecord]:
-    """The customer's tier changes, newest first."""
-    return list(TierChangeRecord.objects.filter(user_id=user_id)[:limit])
-
-
-def get_customers_in_tier(tier_id: int) -> list[int]:
-    """User ids of the customers who hold ``tier_id`` (for staff lists and bulk re-evaluation)."""
-    return list(CustomerLoyalty.objects.filter(tier_id=tier_id).values_list("user_id", flat=True))

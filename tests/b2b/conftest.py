@@ -21,8 +21,8 @@ from saleor_loyalty.models import (
     OrderStatus,
     RebateProgram,
 )
-from saleor_loyalty.services import companies, rebates
-from saleor_loyalty.services.companies import Actor
+from saleor_loyalty.services.b2b import companies, rebates
+from saleor_loyalty.services.b2b.companies import Actor
 
 _orders = itertools.count(1)
 

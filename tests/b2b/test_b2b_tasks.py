@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from saleor_loyalty import tasks
 from saleor_loyalty.models import Company, RebateStatement, Tier
-from saleor_loyalty.services import companies, points, rebates
-from saleor_loyalty.services.rebate_periods import get_period_end, get_period_start
+from saleor_loyalty.services.b2b import companies, rebates
+from saleor_loyalty.services import points
+from saleor_loyalty.services.b2b.rebate_periods import get_period_end, get_period_start
 from tests.celery_app import app
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,9 @@ from saleor_loyalty.exceptions import (
     NotCompanyMember,
 )
 from saleor_loyalty.models import Company, CompanyRole, Tier
-from saleor_loyalty.services import companies, points
-from saleor_loyalty.services.companies import Actor
+from saleor_loyalty.services.b2b import companies
+from saleor_loyalty.services import points
+from saleor_loyalty.services.b2b.companies import Actor
 from saleor_loyalty.services.points import Owner
 from tests.ledger.helpers import refused
 

@@ -21,10 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from saleor_loyalty.graphql.auth import LoyaltyPermission, create_access_token
 from saleor_loyalty.graphql.core.errors import INTERNAL_ERROR_CODE
 from saleor_loyalty.graphql.core.ids import to_global_id
-from saleor_loyalty.graphql.companies import COMPANY_MUTATIONS, COMPANY_QUERIES
-from saleor_loyalty.graphql.schema import build_schema, get_schema
+from saleor_loyalty.graphql.errors import LoyaltyCompanyError
+from saleor_loyalty.graphql.queries.companies import CompanyQueries
+from saleor_loyalty.graphql.schema import build_schema, get_family_mutations, get_schema
 from saleor_loyalty.models import Company, CompanyMember
-from saleor_loyalty.services import companies, points, rebates
+from saleor_loyalty.services.b2b import companies, rebates
+from saleor_loyalty.services import points
 from tests.graphql.client import error_codes, run_with_schema
 from tests.graphql.fuzz import Fuzzer
 
@@ -248,7 +250,7 @@ def test_random_company_operations_never_fail_the_server(
     requestor: str, acme: companies.CompanyInfo, acme_admin: Any, acme_buyer: Any, staff_client: ApiClient,
 ):
     # given a schema of the company operations only, and IDs of rows that exist
-    schema = build_schema(queries=COMPANY_QUERIES, mutations=COMPANY_MUTATIONS)
+    schema = build_schema(queries=(CompanyQueries,), mutations=get_family_mutations(LoyaltyCompanyError))
     known = [_company_id(acme), to_global_id("User", acme_admin.pk), to_global_id("User", acme_buyer.pk)]
     fuzzer = Fuzzer(schema.introspect(), known_ids=known)
     token = {"anonymous": None, "admin": create_access_token(acme_admin), "staff": staff_client.token}[requestor]

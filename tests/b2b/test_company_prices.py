@@ -14,11 +14,9 @@ from saleor_loyalty import shop as shop_port
 from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.exceptions import CompanyNotFound, InvalidInput
 from saleor_loyalty.models import PriceList
-from saleor_loyalty.services import companies, company_tiers, quotes, rules
-from saleor_loyalty.services.company_prices import (
-    create_contract_price_list,
-    list_contract_price_lists,
-)
+from saleor_loyalty.services.b2b import companies, company_tiers
+from saleor_loyalty.services import quotes, rules
+from saleor_loyalty.services.b2b.company_prices import create_contract_price_list, list_contract_price_lists
 from tests.services.fakes import FakeShop
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from saleor_loyalty.engine import rules as engine
 from saleor_loyalty.engine.rules import TierMetric
 from saleor_loyalty.models import Company, CompanyTierChange, OrderStatus, Tier
-from saleor_loyalty.services import companies, company_tiers
-from saleor_loyalty.services.company_tiers import get_company_stats
-from saleor_loyalty.services.rule_loader import to_tier
+from saleor_loyalty.services.b2b import companies, company_tiers
+from saleor_loyalty.services.b2b.company_tiers import get_company_stats
+from saleor_loyalty.services.rules.loader import to_tier
 
 pytestmark = pytest.mark.django_db
 

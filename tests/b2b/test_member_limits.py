@@ -16,8 +16,8 @@ from saleor_loyalty.exceptions import (
     MemberRedemptionLimitExceeded,
 )
 from saleor_loyalty.models import CodeKind, CodeStatus, CompanyRole, DiscountCode
-from saleor_loyalty.services import companies
-from saleor_loyalty.services.company_limits import (
+from saleor_loyalty.services.b2b import companies
+from saleor_loyalty.services.b2b.company_limits import (
     check_member_redemption,
     get_member_redemption_allowance,
 )

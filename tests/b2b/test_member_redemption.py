@@ -12,7 +12,8 @@ from saleor_loyalty import shop as shop_port
 from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.exceptions import CompanyInactive, MemberRedemptionLimitExceeded
 from saleor_loyalty.models import CodeKind, CodeStatus, DiscountCode, HoldStatus, PointHold
-from saleor_loyalty.services import companies, points, redemption, rules
+from saleor_loyalty.services.b2b import companies
+from saleor_loyalty.services import points, redemption, rules
 from tests.services.fakes import FakeShop
 
 pytestmark = pytest.mark.django_db

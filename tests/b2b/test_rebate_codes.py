@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from saleor_loyalty.models import RebateStatement, RebateStatus
-from saleor_loyalty.services import companies, rebate_codes, rebates
-from saleor_loyalty.services.rebates import Band
+from saleor_loyalty.services.b2b import companies, rebate_codes, rebates
+from saleor_loyalty.services.b2b.rebates import Band
 from saleor_loyalty.shop import set_shop
 from tests.services.fakes import FakeShop
 
@@ -129,7 +129,7 @@ def test_the_rebate_task_closes_the_period_and_issues_the_voucher(
     from django.utils import timezone
 
     from saleor_loyalty import tasks
-    from saleor_loyalty.services.rebate_periods import get_period_start
+    from saleor_loyalty.services.b2b.rebate_periods import get_period_start
     from tests.celery_app import app
 
     assert app.conf.task_always_eager

@@ -12,14 +12,14 @@ import pytest
 
 from saleor_loyalty.exceptions import RebateStatementNotFound
 from saleor_loyalty.models import RebateProgram, RebateStatus
-from saleor_loyalty.services import companies, rebate_statements, rebates
-from saleor_loyalty.services.rebate_periods import (
+from saleor_loyalty.services.b2b import companies, rebate_statements, rebates
+from saleor_loyalty.services.b2b.rebate_periods import (
     get_period_end,
     get_period_label,
     get_period_start,
     iter_period_starts,
 )
-from saleor_loyalty.services.rebates import Band
+from saleor_loyalty.services.b2b.rebates import Band
 
 JANUARY = date(2025, 1, 1)
 

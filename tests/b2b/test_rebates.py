@@ -26,9 +26,10 @@ from saleor_loyalty.models import (
     RebateStatus,
     SystemCode,
 )
-from saleor_loyalty.services import companies, points, rebates
+from saleor_loyalty.services.b2b import companies, rebates
+from saleor_loyalty.services import points
 from saleor_loyalty.services.points import Owner
-from saleor_loyalty.services.rebates import Band, calculate_rebate
+from saleor_loyalty.services.b2b.rebate_bands import Band, calculate_rebate
 from tests.ledger.helpers import refused
 
 JANUARY = date(2025, 1, 1)

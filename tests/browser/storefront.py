@@ -27,7 +27,7 @@ from saleor_loyalty.demo.client import DemoClient
 from saleor_loyalty.demo.server import make_server
 from saleor_loyalty.demo.story import Out, play, seed_cast
 from saleor_loyalty.graphql.auth import create_access_token
-from saleor_loyalty.services import rule_version
+from saleor_loyalty.services.rules import versions as rule_version
 from saleor_loyalty.shop import set_shop
 from saleor_loyalty.storefront.demo import Shopper, prepare_shop_page
 
@@ -91,8 +91,7 @@ def _restore_migration_rows() -> None:
 
     from saleor_loyalty import ledger
 
-    importlib.import_module("saleor_loyalty.migrations.0002_ledger_triggers").create_system_accounts(apps, None)
-    importlib.import_module("saleor_loyalty.migrations.0008_rebates_system_account").create_rebates_account(apps, None)
+    importlib.import_module("saleor_loyalty.migrations.0003_system_accounts").create_system_accounts(apps, None)
     ledger.forget_system_account_ids()
 
 

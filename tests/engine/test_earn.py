@@ -1,6 +1,7 @@
 """Earn rules: one strategy per kind, the order they run in, rounding down, and event bonuses."""
 
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -313,3 +314,26 @@ def test_property_earned_points_are_never_negative_and_the_breakdown_adds_up(lin
     assert 0 <= quote.points <= cap
     assert quote.points == sum(part.points for part in quote.breakdown)
     assert all(part.points >= 0 for part in quote.breakdown if not part.code.startswith(("cap:", "tier-multiplier:")))
+
+
+def test_every_earn_kind_has_one_strategy_that_owns_its_fields_and_stage():
+    from saleor_loyalty.engine.rules import EARN_OPTIONAL_FIELDS, EarnRuleKind
+
+    assert set(EARN_STRATEGIES) == set(EarnRuleKind)
+    for kind, strategy in EARN_STRATEGIES.items():
+        assert strategy.kind is kind
+        assert strategy.fields <= set(EARN_OPTIONAL_FIELDS), kind
+        assert strategy.stage in {"filter", "rate", "order", "event"}, kind
+    # the cap takes back what is above it, so it must run after every other order-stage kind
+    order_kinds = [kind for kind, strategy in EARN_STRATEGIES.items() if strategy.stage == "order"]
+    assert order_kinds[-1] is EarnRuleKind.ORDER_CAP
+
+
+def test_an_earn_rule_is_checked_by_its_kinds_strategy():
+    from saleor_loyalty.engine.rules import EarnRule, EarnRuleKind
+
+    with pytest.raises(InvalidRule, match="max_points"):
+        EarnRule(1, "cap", EarnRuleKind.ORDER_CAP)
+    with pytest.raises(InvalidRule, match="points_per_unit"):
+        EarnRule(2, "cap", EarnRuleKind.ORDER_CAP, max_points=10, points_per_unit=Decimal(1))
+    assert EarnRule(3, "cap", EarnRuleKind.ORDER_CAP, max_points=10).max_points == 10

@@ -7,7 +7,8 @@ import pytest
 from saleor_loyalty.engine.errors import InvalidRule
 from saleor_loyalty.engine.referral import calculate_referee_discount, check_referral_use, decide_referrer_reward, normalize_email
 from saleor_loyalty.engine.rules import DiscountKind, ProgramTerms, ReferralTerms
-from saleor_loyalty.engine.values import ReferralCheck, ReferralParty
+from saleor_loyalty.engine.outcomes import ReferralCheck
+from saleor_loyalty.engine.values import ReferralParty
 
 from .builders import D, compiled, customer
 

@@ -9,7 +9,8 @@ from saleor_loyalty.engine.compiled import required_stats
 from saleor_loyalty.engine.errors import InvalidRule, MissingStat
 from saleor_loyalty.engine.rules import RuleSet, Tier, TierMetric
 from saleor_loyalty.engine.tiers import get_qualified_tier, get_tier_progress, select_tier
-from saleor_loyalty.engine.values import CustomerStats, StatKey, TierChange
+from saleor_loyalty.engine.outcomes import TierChange
+from saleor_loyalty.engine.values import CustomerStats, StatKey
 
 from .builders import D
 

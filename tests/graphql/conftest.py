@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 
 from saleor_loyalty import shop as shop_port
 from saleor_loyalty.graphql.auth import LoyaltyPermission
-from saleor_loyalty.services import rule_version
+from saleor_loyalty.services.rules import versions as rule_version
 from tests.services.fakes import FakeShop
 
 from .client import ApiClient

@@ -237,3 +237,42 @@ def test_a_page_of_fifty_costs_the_same_queries_as_a_page_of_one(
     assert sum(1 for edge in page["edges"] if edge["node"]["tier"]) == 25
     assert sorted(edge["node"]["available"] for edge in page["edges"]) == list(range(1, 51))
     assert len(fifty) == len(one), [query["sql"] for query in fifty]
+
+
+STANDING_QUERY = """
+query ($first: Int) {
+  loyaltyAccounts(first: $first) {
+    edges { node { customerId nextTier { name } tierProgress { missing } tierGraceUntil } }
+  }
+}
+"""
+
+
+def test_tier_standings_of_a_page_load_in_one_batch(
+    shop: FakeShop, create_user: Any, staff_user: Any, staff_api_client: ApiClient, ladder: Any
+) -> None:
+    # given 30 customers known to the shop; customer i spent 10 * i
+    users = []
+    for index in range(30):
+        user = create_user()
+        shop.add_customer(user)
+        points.adjust_points(points.Owner.customer(user.pk), 1, reason="seed", staff_user_id=staff_user.pk)
+        if index:
+            paid_order(user, str(10 * index))
+        users.append(user)
+    query = lambda first: get_graphql_content(  # noqa: E731
+        staff_api_client.post_graphql(STANDING_QUERY, {"first": first}))["data"]["loyaltyAccounts"]["edges"]
+    query(1)  # warm the per-process caches a running server has
+
+    # when
+    with CaptureQueriesContext(connection) as one:
+        single = query(1)
+    with CaptureQueriesContext(connection) as thirty:
+        page = query(30)
+
+    # then: three fields per row ask for the standing, one batch answers them all
+    assert len(thirty) == len(one), [entry["sql"] for entry in thirty]
+    missing = {edge["node"]["customerId"]: Decimal(edge["node"]["tierProgress"]["missing"]) for edge in page}
+    assert missing[gid(users[0])] == Decimal(500) and missing[gid(users[29])] == Decimal(210)  # 500 - 290
+    assert {edge["node"]["nextTier"]["name"] for edge in page} == {"Silver"}
+    assert len(single) == 1

@@ -209,7 +209,7 @@ def test_demo_command_plays_the_story_then_serves_it() -> None:
     }
     env["PYTHONUNBUFFERED"] = "1"
     process = subprocess.Popen(
-        [sys.executable, "-m", "saleor_loyalty.cli", "demo", "--serve", "--port", "0"],
+        [sys.executable, "-m", "saleor_loyalty.demo.cli", "demo", "--serve", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     watchdog = threading.Timer(240, process.kill)  # a hung demo fails the test instead of hanging it

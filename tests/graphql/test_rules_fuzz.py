@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 
 from saleor_loyalty.graphql.core.errors import INTERNAL_ERROR_CODE
 from saleor_loyalty.graphql.core.ids import to_global_id
-from saleor_loyalty.graphql.rules import RULE_MUTATIONS
-from saleor_loyalty.graphql.schema import get_schema
+from saleor_loyalty.graphql.errors import LoyaltyRuleError
+from saleor_loyalty.graphql.schema import get_family_mutations, get_schema
 from saleor_loyalty.services import rules
 
 from .fuzz import Fuzzer
 from .rules_support import Callers, callers  # noqa: F401
 
-RULE_FIELDS = [("mutation", name) for name in RULE_MUTATIONS] + [
+RULE_FIELDS = [("mutation", name) for name in get_family_mutations(LoyaltyRuleError)] + [
     ("query", name) for name in
     ("loyaltyTiers", "loyaltyPriceLists", "loyaltyGiftRules", "loyaltyEarnRules", "loyaltyReferralSettings")
 ]

@@ -9,7 +9,8 @@ import pytest
 from saleor_loyalty import shop as shop_port
 from saleor_loyalty.graphql.core.ids import to_global_id
 from saleor_loyalty.models import PriceBreak, PriceList, PriceListEntry
-from saleor_loyalty.services import rules, rules_admin
+from saleor_loyalty.services import rules
+from saleor_loyalty.services.rules import price_lists
 
 from .rules_support import (  # noqa: F401
     Callers,
@@ -155,7 +156,7 @@ def test_a_row_with_more_cells_than_columns_is_named(callers: Callers, price_lis
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     callers: Callers, price_list: PriceList, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(rules_admin, "MAX_CSV_BYTES", 100)
+    monkeypatch.setattr(price_lists, "MAX_CSV_BYTES", 100)
     csv = "target_kind,target_id,min_quantity,fixed_price\n" + "product,7,1,2\n" * 10
 
     result = _import(callers.manager, price_list, csv)

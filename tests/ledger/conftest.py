@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from saleor_loyalty.ledger import PostedTransaction
 from saleor_loyalty.models import LoyaltyAccount
 from saleor_loyalty.services import points
-from saleor_loyalty.services.points import Owner, PostedTransaction
+from saleor_loyalty.services.points import Owner
 
 
 @pytest.fixture(autouse=True)

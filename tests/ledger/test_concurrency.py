@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from saleor_loyalty.exceptions import InsufficientPoints
-from saleor_loyalty.management.commands.loyalty_reconcile import find_ledger_problems
+from saleor_loyalty.ledger.checks import find_ledger_problems
 from saleor_loyalty.models import LedgerTransaction, LoyaltyAccount
 from saleor_loyalty.services import points
 from saleor_loyalty.services.points import Owner

@@ -1,4 +1,4 @@
-"""``loyalty_credit()`` (migration 0007), the one-round-trip credit: called here directly in SQL too,
+"""``loyalty_credit()`` (``ledger/sql/60_credit.sql``), the one-round-trip credit: called here directly in SQL too,
 to show the database still refuses bad rows through it and that a replay writes nothing.
 """
 
@@ -164,8 +164,8 @@ def test_an_unknown_customer_is_refused_and_nothing_is_written(db: None, now: da
 
 
 def test_the_sql_owner_rule_is_the_services_owner_rule(create_user: Callable[..., Any], db: None) -> None:
-    from saleor_loyalty.services import companies
-    from saleor_loyalty.services.points import _find_account
+    from saleor_loyalty.services.b2b import companies
+    from saleor_loyalty.services.points.balances import find_account
 
     solo, member, without = create_user(), create_user(), create_user()
     company = companies.create_company("Acme")
@@ -180,7 +180,7 @@ def test_the_sql_owner_rule_is_the_services_owner_rule(create_user: Callable[...
             cursor.execute("SELECT loyalty_owner_account_id(%s, %s)", [owner.user_id, owner.company_id])
             return cursor.fetchone()[0]  # type: ignore[no-any-return]
 
-    expected = [None if account is None else account[0] for account in (_find_account(o)[1] for o in owners)]
+    expected = [None if account is None else account[0] for account in (find_account(o)[1] for o in owners)]
     assert [in_sql(owner) for owner in owners] == expected
     # the member's credit went to the company's pool, which both rules name
     assert expected[1] == expected[3] is not None and expected[0] is not None and expected[2] is None

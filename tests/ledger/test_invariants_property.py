@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saleor_loyalty.exceptions import HoldNotActive, HoldNotFound, InsufficientPoints
-from saleor_loyalty.management.commands.loyalty_reconcile import find_ledger_problems
+from saleor_loyalty.ledger.checks import find_ledger_problems
 from saleor_loyalty.models import CompanyMember
 from saleor_loyalty.services import points
 from saleor_loyalty.services.points import Owner

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import F
 
 from saleor_loyalty.ledger import PostedTransaction
-from saleor_loyalty.management.commands.loyalty_reconcile import find_ledger_problems
+from saleor_loyalty.ledger.checks import find_ledger_problems
 from saleor_loyalty.models import LoyaltyAccount, PointHold, PointLot
 from saleor_loyalty.services import points
 from saleor_loyalty.services.points import Owner

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from saleor_loyalty.exceptions import InvalidInput
 from saleor_loyalty.models.metrics import NpsResponse
 from saleor_loyalty.services.metrics import GroupBy, calculate_program_metrics, parse_period
-from saleor_loyalty.services.nps import (
+from saleor_loyalty.services.metrics.nps import (
     NpsAlreadySubmitted,
     NpsOrderNotFound,
     get_nps_period_start,

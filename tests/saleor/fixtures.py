@@ -14,7 +14,7 @@ PLUGIN_PATH = "saleor_loyalty.plugin.LoyaltyPlugin"
 def loyalty_plugin(settings: Any) -> Any:
     """The plugin on top of the dummy gateways that Saleor's autouse fixture enables."""
     import saleor_loyalty.plugin  # noqa: F401 - registers the Saleor shop port, as Saleor's import does
-    from saleor_loyalty.services.rule_version import forget_compiled_rules
+    from saleor_loyalty.services.rules.versions import forget_compiled_rules
 
     forget_compiled_rules()
     settings.PLUGINS = [*settings.PLUGINS, PLUGIN_PATH]
@@ -66,13 +66,14 @@ def bulk_stock(product: Any, site_settings: Any) -> Any:
 @pytest.fixture
 def b2b_price_list(b2b_customer_type: Any, bulk_stock: Any, product: Any) -> Any:
     """For B2B buyers of ``product``'s variant (10.00 USD): 8.50 from 50 units, 9.50 from 10."""
-    from saleor_loyalty.services import price_lists, rules
+    from saleor_loyalty.services.rules import price_lists
+    from saleor_loyalty.services import rules
 
     price_list = rules.create_price_list({
         "name": "B2B volume", "currency": "USD", "audience_kind": "customer_type",
         "customer_type_id": b2b_customer_type.pk,
     })
-    price_lists.create_price_list_entry(price_list.pk, {
+    rules.create_price_list_entry(price_list.pk, {
         "target_kind": "variant", "target_id": product.variants.first().pk,
         "breaks": [{"min_quantity": 10, "fixed_price": "9.50"}, {"min_quantity": 50, "fixed_price": "8.50"}],
     })
@@ -100,7 +101,7 @@ def gift_rule(gift_variant: Any, db: None) -> Any:
 def overhead_shop(loyalty_plugin: Any, user_api_client: Any, b2b_customer: Any, b2b_customer_type: Any,
                   product: Any, channel_USD: Any, warehouse: Any, site_settings: Any) -> Any:
     """30 variants of ``product`` at 10.00; B2B buyers pay 9.50 from 10 units of any of them."""
-    from saleor_loyalty.services import price_lists, rules
+    from saleor_loyalty.services import rules
 
     from .overhead import Shop, make_variants
 
@@ -109,6 +110,6 @@ def overhead_shop(loyalty_plugin: Any, user_api_client: Any, b2b_customer: Any, 
     variants = make_variants(product, channel_USD, warehouse, 30)
     price_list = rules.create_price_list({
         "name": "B2B", "currency": "USD", "audience_kind": "customer_type", "customer_type_id": b2b_customer_type.pk})
-    price_lists.create_price_list_entry(price_list.pk, {
+    rules.create_price_list_entry(price_list.pk, {
         "target_kind": "product", "target_id": product.pk, "breaks": [{"min_quantity": 10, "fixed_price": "9.50"}]})
     return Shop(user_api_client, variants, email=b2b_customer.email)

@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 
 from saleor_loyalty.models import LoyaltyAccount, RebateStatement
-from saleor_loyalty.services import companies, points, rebates, rules
-from saleor_loyalty.services.rebate_periods import get_period_end, get_period_start
-from saleor_loyalty.services.rebates import Band
+from saleor_loyalty.services.b2b import companies, rebates
+from saleor_loyalty.services import points, rules
+from saleor_loyalty.services.b2b.rebate_periods import get_period_end, get_period_start
+from saleor_loyalty.services.b2b.rebates import Band
 
 from .storefront import amount, create_checkout, get_checkout, pay_and_complete, set_delivery
 

@@ -44,7 +44,8 @@ def count_sync_queries(checkout):
 
 
 def test_queries_do_not_grow_with_lines(loyalty_plugin, checkout_with_lines, b2b_customer, customer_user):
-    from saleor_loyalty.services import price_lists, rules
+    from saleor_loyalty.services.rules import price_lists
+    from saleor_loyalty.services import rules
 
     price_list = rules.create_price_list({"name": "All", "currency": "USD", "audience_kind": "everyone"})
     price_lists.create_price_list_entry(price_list.pk, {

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from saleor_loyalty.models import RebateStatement, RebateStatus
-from saleor_loyalty.services import companies, rebate_codes, rebates
-from saleor_loyalty.services.rebate_periods import get_period_end, get_period_start
-from saleor_loyalty.services.rebates import Band
+from saleor_loyalty.services.b2b import companies, rebate_codes, rebates
+from saleor_loyalty.services.b2b.rebate_periods import get_period_end, get_period_start
+from saleor_loyalty.services.b2b.rebates import Band
 
 from .storefront import add_promo_code, amount, complete, create_checkout, get_checkout, pay, pay_and_complete, set_delivery
 

@@ -15,7 +15,7 @@ import pytest
 from saleor_loyalty.graphql.auth import LoyaltyPermission
 from saleor_loyalty.graphql.core.ids import to_global_id
 from saleor_loyalty.models import CompanyInvitation, CompanyMember, CompanyRole
-from saleor_loyalty.services import companies
+from saleor_loyalty.services.b2b import companies
 from tests.graphql.client import ApiClient, get_graphql_content
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,8 @@ from saleor_loyalty.graphql.auth import LoyaltyPermission
 from saleor_loyalty.graphql.core.ids import to_global_id
 from saleor_loyalty.graphql.schema import get_schema
 from saleor_loyalty.models import CompanyMember, CompanyRole
-from saleor_loyalty.services import companies, rules
+from saleor_loyalty.services import rules
+from saleor_loyalty.services.b2b import companies
 from tests.graphql.client import ApiClient
 from tests.graphql.fuzz import Fuzzer
 from tests.graphql.test_schema_fuzz import assert_no_server_error

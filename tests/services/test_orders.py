@@ -263,7 +263,7 @@ def _return_redeemed_points(shopper: Any, config: ProgramConfig, now: datetime) 
 
 
 def test_reconcile_accepts_returned_redeemed_points(shopper: Any, config: ProgramConfig, now: datetime):
-    from saleor_loyalty.management.commands.loyalty_reconcile import find_ledger_problems
+    from saleor_loyalty.ledger.checks import find_ledger_problems
 
     _return_redeemed_points(shopper, config, now)
 
@@ -276,7 +276,7 @@ def test_reconcile_still_reports_lifetime_earned_that_lots_do_not_explain(
 ):
     from django.db import connection
 
-    from saleor_loyalty.management.commands.loyalty_reconcile import find_ledger_problems
+    from saleor_loyalty.ledger.checks import find_ledger_problems
 
     _return_redeemed_points(shopper, config, now)
     # Around the ORM: lifetime earned as if the returned 80 had been earned again.

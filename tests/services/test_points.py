@@ -39,7 +39,7 @@ def test_company_buyers_share_the_company_pool(
     # then
     account = points.get_account_for_customer(colleague.pk)
     assert (account.owner_kind, account.company_id) == ("company", company.pk)
-    assert points.get_account_for_company(company.pk) == account
+    assert LoyaltyAccount.objects.get(company=company).pk == account.account_id
     for owner in (Owner.customer(company_buyer.pk), Owner.customer(colleague.pk), Owner.company(company.pk)):
         assert points.get_balance(owner) == Balance(account.account_id, 70, 0, 0, 0, 100)
     assert not LoyaltyAccount.objects.filter(user__in=[company_buyer, colleague]).exists()
@@ -108,7 +108,7 @@ def test_customer_balances_are_keyed_by_customer_id(
 
 def test_unknown_owners_are_refused(db: None, now: datetime) -> None:
     with pytest.raises(AccountNotFound):
-        points.get_account_for_company(424242)
+        points.credit_bonus(Owner.company(424242), "k", points=5, reason="welcome", now=now)
     with pytest.raises(AccountNotFound):
         points.credit_bonus(Owner.customer(424242), "k", points=5, reason="welcome", now=now)
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from saleor_loyalty.exceptions import InvalidInput, NotFound, RuleInUse
-from saleor_loyalty.models import CustomerLoyalty, PriceBreak, PriceList, PriceListEntry, Tier
+from saleor_loyalty.models import CustomerLoyalty, NextPurchaseRule, PriceBreak, PriceList, PriceListEntry, Tier
 from saleor_loyalty.services import rules
 
 pytestmark = pytest.mark.django_db
@@ -162,8 +162,8 @@ def test_next_purchase_and_gift_rules_round_trip():
         {"name": "Come back", "min_amount": "50", "currency": "EUR", "discount_kind": "percent", "discount_value": "10", "valid_days": 30}
     )
     rules.delete_gift_rule(gift.pk)
-    rules.delete_next_purchase_rule(offer.pk)
-    assert rules.get_rules_stamp().version == 4
+    assert NextPurchaseRule.objects.filter(pk=offer.pk).exists()
+    assert rules.get_rules_stamp().version == 3
 
 
 # --- compiled rules cache -----------------------------------------------------------------
@@ -270,3 +270,32 @@ def test_csv_import_refuses_unknown_columns():
     with pytest.raises(InvalidInput) as exc:
         rules.import_price_list_csv(price_list.pk, "sku,qty,price\nA,1,2\n", resolve_sku=_resolve)
     assert _fields(exc) == {"csv"}
+
+
+def test_a_replacing_csv_import_deletes_the_other_entries_and_counts_them():
+    # given a list with entries for variants 11, 13 and 14
+    price_list = rules.create_price_list({"name": "Volume", "currency": "EUR"})
+    for variant_id in (11, 13, 14):
+        rules.create_price_list_entry(price_list.pk, {"target_kind": "variant", "target_id": variant_id,
+                                                      "breaks": [{"min_quantity": 1, "fixed_price": "1"}]})
+
+    # when a file naming only variant 11 replaces the list
+    result = rules.import_price_list_csv(price_list.pk, "sku,min_quantity,fixed_price\nBOLT-M8,5,0.50\n",
+                                         resolve_sku=_resolve, replace=True)
+
+    # then one result type says what happened, and only the file's target is left
+    assert result == rules.PriceListImport(price_list.pk, entries_created=1, entries_replaced=0,
+                                           entries_deleted=3, breaks_written=1)
+    assert list(PriceListEntry.objects.filter(price_list=price_list).values_list("target_id", flat=True)) == [11]
+
+
+def test_a_refused_replacing_import_deletes_nothing():
+    price_list = rules.create_price_list({"name": "Volume", "currency": "EUR"})
+    rules.create_price_list_entry(price_list.pk, {"target_kind": "variant", "target_id": 13,
+                                                  "breaks": [{"min_quantity": 1, "fixed_price": "1"}]})
+
+    with pytest.raises(InvalidInput):
+        rules.import_price_list_csv(price_list.pk, "sku,min_quantity,fixed_price\nNOPE,5,0.50\n",
+                                    resolve_sku=_resolve, replace=True)
+
+    assert list(PriceListEntry.objects.filter(price_list=price_list).values_list("target_id", flat=True)) == [13]

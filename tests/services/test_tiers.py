@@ -10,7 +10,8 @@ import pytest
 
 from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.engine.rules import TierMetric
-from saleor_loyalty.engine.values import StatKey, TierChange
+from saleor_loyalty.engine.outcomes import TierChange
+from saleor_loyalty.engine.values import StatKey
 from saleor_loyalty.models import CustomerLoyalty, TierChangeRecord
 from saleor_loyalty.services import orders, rules, tiers
 
@@ -86,7 +87,7 @@ def test_downgrade_waits_for_the_grace_period(shopper: Any, ladder: Any, config:
     assert still.tier_id == gold.pk
     assert (after.tier_id, after.change) == (silver.pk, TierChange.DOWNGRADE)
     assert CustomerLoyalty.objects.get(user=shopper).below_since is None
-    assert [c.change for c in tiers.get_tier_history(shopper.pk)] == ["downgrade", "upgrade"]
+    assert [c.change for c in TierChangeRecord.objects.filter(user=shopper)] == ["downgrade", "upgrade"]
 
 
 def test_deactivated_tier_is_left(shopper: Any, ladder: Any, config: ProgramConfig, now: datetime):
@@ -97,7 +98,7 @@ def test_deactivated_tier_is_left(shopper: Any, ladder: Any, config: ProgramConf
     decision = tiers.reevaluate_tier(shopper.pk, config=config, now=now)
     assert decision.tier_id == silver.pk
     assert CustomerLoyalty.objects.get(user=shopper).tier_id == silver.pk
-    assert tiers.get_customers_in_tier(silver.pk) == [shopper.pk]
+    assert list(CustomerLoyalty.objects.filter(tier=silver).values_list("user_id", flat=True)) == [shopper.pk]
 
 
 def test_tenure_tiers_use_the_shop_sign_up_date(shop: FakeShop, customer: Any, config: ProgramConfig, now: datetime):

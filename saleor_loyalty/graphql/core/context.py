@@ -10,8 +10,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ...config import ProgramConfig
+from ...exceptions import CheckoutNotFound
+from ...services import quotes
+from ...shop import CheckoutView
 from ..auth import LoyaltyPermission, Requestor
 from .errors import PermissionDenied
+from .ids import to_global_id
 
 
 @dataclass
@@ -59,8 +63,31 @@ def require_customer_access(info: Any, customer_id: int | None) -> int:
     raise PermissionDenied(permissions=(LoyaltyPermission.MANAGE_USERS,))
 
 
+def require_checkout_owner(info: Any, token: str, *, staff_may: bool) -> CheckoutView:
+    """Refuse a caller who does not own the checkout (``CheckoutNotFound`` for an unknown one).
+
+    A guest checkout (no customer) is the token holder's, as in Saleor: the token is the secret.
+    Staff with MANAGE_USERS may read (``staff_may``) but never act on a customer's checkout.
+    """
+    try:
+        checkout = quotes.fetch_checkout(token)
+    except CheckoutNotFound as exc:
+        raise CheckoutNotFound(f"Couldn't resolve to a checkout: {to_global_id('Checkout', token)}", field="checkoutId") from exc
+    requestor = get_requestor(info)
+    if checkout.user_id is None or checkout.user_id == requestor.user_id:
+        return checkout
+    if staff_may and requestor.has_perm(LoyaltyPermission.MANAGE_USERS):
+        return checkout
+    raise PermissionDenied("This checkout belongs to another customer.")
+
+
 def get_program_config(info: Any) -> ProgramConfig:
     """The plugin's configuration, which the Saleor adapter (or the demo) puts on the request; else the defaults."""
-    request = info.context.request
+    return get_context_program_config(info.context)
+
+
+def get_context_program_config(context: LoyaltyContext) -> ProgramConfig:
+    """``get_program_config`` for code that has the context but no ``info`` (a dataloader)."""
+    request = context.request
     config = getattr(request, "loyalty_config", None)
     return config if isinstance(config, ProgramConfig) else ProgramConfig()

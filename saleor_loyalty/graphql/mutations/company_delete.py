@@ -6,9 +6,9 @@ from typing import Any
 
 import graphene
 
-from ...services import companies
+from ...services.b2b import companies
 from ..auth import LoyaltyPermission
-from ..company_errors import LoyaltyCompanyError
+from ..errors import LoyaltyCompanyError
 from ..core.ids import from_global_id_to_int
 from ..core.mutations import BaseMutation
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import graphene
 
-from ...services import companies, company_invitations
-from ..company_errors import LoyaltyCompanyError
+from ...services.b2b import companies, company_invitations
+from ..errors import LoyaltyCompanyError
 from ..core.context import get_requestor
 from ..core.errors import PermissionDenied
 from ..core.ids import from_global_id_to_int

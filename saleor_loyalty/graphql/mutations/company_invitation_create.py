@@ -7,8 +7,8 @@ from typing import Any
 import graphene
 
 from ...models import CompanyRole
-from ...services import company_invitations
-from ..company_errors import LoyaltyCompanyError
+from ...services.b2b import company_invitations
+from ..errors import LoyaltyCompanyError
 from ..core.ids import from_global_id_to_int
 from ..core.mutations import BaseMutation
 from ..types.company import LoyaltyCompanyRoleEnum, get_company_actor

@@ -6,8 +6,8 @@ from typing import Any
 
 import graphene
 
-from ...services import companies
-from ..company_errors import LoyaltyCompanyError
+from ...services.b2b import companies
+from ..errors import LoyaltyCompanyError
 from ..core.ids import from_global_id_to_int
 from ..core.mutations import BaseMutation
 from ..types.company import (

@@ -9,7 +9,7 @@ import graphene
 from ...services import rules
 from ..auth import LoyaltyPermission
 from ..core.mutations import BaseMutation
-from ..rule_errors import LoyaltyRuleError
+from ..errors import LoyaltyRuleError
 from ..types.rule_inputs import LoyaltyGiftRuleInput, to_rule_values
 from ..types.rules import LoyaltyGiftRule
 

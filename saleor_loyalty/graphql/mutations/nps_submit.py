@@ -6,12 +6,13 @@ from typing import Any
 
 import graphene
 
-from ...services import nps as nps_service
+from ...services.metrics import nps as nps_service
 from ..core.context import get_requestor
 from ..core.errors import PermissionDenied
 from ..core.ids import from_global_id_or_error
 from ..core.mutations import BaseMutation
-from ..types.nps import LoyaltyNpsError, LoyaltyNpsResponse
+from ..errors import LoyaltyNpsError
+from ..types.nps import LoyaltyNpsResponse
 
 
 class LoyaltyNpsSubmit(BaseMutation):

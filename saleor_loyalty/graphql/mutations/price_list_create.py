@@ -7,11 +7,11 @@ from typing import Any
 import graphene
 
 from ...exceptions import InvalidInput
-from ...services import rules_admin
+from ...services.rules import admin as rules_admin
 from ..auth import LoyaltyPermission
 from ..core.ids import InvalidGlobalId
 from ..core.mutations import BaseMutation
-from ..rule_errors import LoyaltyRuleError
+from ..errors import LoyaltyRuleError
 from ..types.rule_inputs import LoyaltyPriceListCreateInput, to_entry_values, to_rule_values
 from ..types.rules import LoyaltyPriceList
 

@@ -6,11 +6,12 @@ from typing import Any
 
 import graphene
 
-from ...services import rules_admin
+from ...services import rules
+from ...services.rules import admin as rules_admin
 from ..auth import LoyaltyPermission
 from ..core.ids import from_global_id_to_int
 from ..core.mutations import BaseMutation
-from ..rule_errors import LoyaltyRuleError
+from ..errors import LoyaltyRuleError
 from ..types.rules import LoyaltyPriceList
 
 
@@ -57,7 +58,7 @@ class LoyaltyPriceListImport(BaseMutation):
         cls, _root: Any, _info: Any, /, *, price_list_id: str, csv: str, replace: bool | None = None
     ) -> LoyaltyPriceListImport:
         pk = from_global_id_to_int(price_list_id, "LoyaltyPriceList", field="price_list_id")
-        done = rules_admin.import_price_list(pk, csv, replace=bool(replace))
+        done = rules.import_price_list_csv(pk, csv, replace=bool(replace))
         result = LoyaltyPriceListImportResult(
             entries_created=done.entries_created, entries_replaced=done.entries_replaced,
             entries_deleted=done.entries_deleted, breaks_written=done.breaks_written,

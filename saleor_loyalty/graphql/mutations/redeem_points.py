@@ -7,7 +7,8 @@ from typing import Any
 import graphene
 
 from ...exceptions import InvalidInput, RedemptionRefused
-from ...services import company_limits, redemption
+from ...services.b2b import company_limits
+from ...services import redemption
 from ..core.ids import from_global_id_or_error
 from ..core.mutations import BaseMutation
 from ..errors import LoyaltyRedemptionError

@@ -8,7 +8,7 @@ import graphene
 
 from ...exceptions import Refused
 from ...services import referrals
-from ...services.referrals_read import get_referral_summary
+from ...services.referrals.summary import get_referral_summary
 from ..core.mutations import BaseMutation
 from ..errors import LoyaltyReferralError
 from ..core.context import get_program_config

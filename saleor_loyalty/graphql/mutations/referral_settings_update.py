@@ -6,10 +6,10 @@ from typing import Any
 
 import graphene
 
-from ...services import rules_admin
+from ...services.rules import admin as rules_admin
 from ..auth import LoyaltyPermission
 from ..core.mutations import BaseMutation
-from ..rule_errors import LoyaltyRuleError
+from ..errors import LoyaltyRuleError
 from ..types.rule_inputs import LoyaltyReferralSettingsInput, to_rule_values
 from ..types.rules import LoyaltyReferralSettings
 

@@ -10,7 +10,7 @@ from ...services import rules
 from ..auth import LoyaltyPermission
 from ..core.ids import from_global_id_to_int
 from ..core.mutations import BaseMutation
-from ..rule_errors import LoyaltyRuleError
+from ..errors import LoyaltyRuleError
 
 
 class LoyaltyTierDelete(BaseMutation):

@@ -7,7 +7,7 @@ from typing import Any
 import graphene
 
 from ...exceptions import CompanyNotFound, NotCompanyMember
-from ...services import companies
+from ...services.b2b import companies
 from ..auth import LoyaltyPermission
 from ..core.context import require_any_permission
 from ..core.ids import from_global_id_to_int

@@ -6,7 +6,7 @@ from typing import Any
 
 import graphene
 
-from ...services import company_invitations
+from ...services.b2b import company_invitations
 from ..core.ids import from_global_id_to_int
 from ..mutations.company_invitation_accept import get_invitee_id
 from ..types.company import get_company_actor

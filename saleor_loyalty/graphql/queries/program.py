@@ -8,7 +8,7 @@ import graphene
 
 from ...models import Tier
 from ...services.channels import check_channel
-from ...services.rule_version import get_compiled_rules
+from ...services.rules.versions import get_compiled_rules
 from ..types.program import LoyaltyProgram, ProgramView
 from ..core.context import get_program_config
 from .tier_prices import clean_channel

@@ -6,34 +6,11 @@ from typing import Any
 
 import graphene
 
-from ...exceptions import CheckoutNotFound
 from ...services import quotes
-from ...services.rule_version import get_compiled_rules
-from ...shop import CheckoutView
-from ..auth import LoyaltyPermission
-from ..core.context import get_requestor
-from ..core.errors import PermissionDenied
-from ..core.ids import from_global_id_or_error, to_global_id
+from ...services.rules.versions import get_compiled_rules
+from ..core.context import get_program_config, require_checkout_owner
+from ..core.ids import from_global_id_or_error
 from ..types.pricing import LoyaltyQuote, QuoteView
-from ..core.context import get_program_config
-
-
-def require_checkout_owner(info: Any, token: str, *, staff_may: bool) -> CheckoutView:
-    """Refuse a caller who does not own the checkout (``CheckoutNotFound`` for an unknown one).
-
-    A guest checkout (no customer) is the token holder's, as in Saleor: the token is the secret.
-    Staff with MANAGE_USERS may read (``staff_may``) but never act on a customer's checkout.
-    """
-    try:
-        checkout = quotes.fetch_checkout(token)
-    except CheckoutNotFound as exc:
-        raise CheckoutNotFound(f"Couldn't resolve to a checkout: {to_global_id('Checkout', token)}", field="checkoutId") from exc
-    requestor = get_requestor(info)
-    if checkout.user_id is None or checkout.user_id == requestor.user_id:
-        return checkout
-    if staff_may and requestor.has_perm(LoyaltyPermission.MANAGE_USERS):
-        return checkout
-    raise PermissionDenied("This checkout belongs to another customer.")
 
 
 class QuoteQueries(graphene.ObjectType):

@@ -6,7 +6,7 @@ from typing import Any
 
 import graphene
 
-from ...services.referrals_read import ReferralSummary, get_referral_summary
+from ...services.referrals.summary import ReferralSummary, get_referral_summary
 from ..core.context import require_customer_access
 from ..types.referral import LoyaltyReferral
 from ..core.context import get_program_config

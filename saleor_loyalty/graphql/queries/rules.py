@@ -6,7 +6,7 @@ from typing import Any
 
 import graphene
 
-from ...services import rules_admin
+from ...services.rules import admin as rules_admin
 from ..auth import LoyaltyPermission
 from ..core.connection import ConnectionField, create_connection_slice
 from ..core.context import require_any_permission

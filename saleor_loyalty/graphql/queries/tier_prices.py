@@ -14,11 +14,11 @@ import graphene
 from ...exceptions import InvalidInput
 from ...services import quotes
 from ...services.channels import check_channel
-from ...services.rule_version import get_compiled_rules
+from ...services.rules.versions import get_compiled_rules
 from ...shop import get_shop
 from ..core.context import get_requestor
 from ..core.ids import from_global_id_to_int
-from ..types.pricing import LoyaltyVariantPrices, VariantPricesView
+from ..types.price_table import LoyaltyVariantPrices, VariantPricesView
 from ..core.context import get_program_config
 
 # One request asks for at most this many variants (a product page, a quick-order grid).

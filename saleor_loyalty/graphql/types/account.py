@@ -25,7 +25,7 @@ from ..core.connection import (
     encode_cursor,
     validate_page_args,
 )
-from ..core.context import get_program_config
+from ..core.context import get_context_program_config
 from ..core.dataloaders import DataLoader
 from ..core.ids import to_global_id
 from ..enums import LoyaltyPointsBucketEnum, LoyaltyTransactionKindEnum
@@ -54,15 +54,17 @@ class TierByCustomerIdLoader(DataLoader[int, Tier | None]):
         return [tiers.get(key) for key in keys]
 
 
-def get_tier_standing(info: Any, customer_id: int) -> TierStanding:
-    """The customer's tier standing, computed once per request however many fields ask."""
+class TierStandingByCustomerIdLoader(DataLoader[int, TierStanding]):
+    """Each customer's tier standing (next tier, progress, grace), computed once per request and
+    for a whole page of accounts at a time, however many fields ask."""
 
-    cache: dict[int, TierStanding] = info.context.dataloaders.setdefault("tier_standing", {})
-    if customer_id not in cache:
-        cache[customer_id] = accounts_read.get_tier_standing(
-            customer_id, config=get_program_config(info), now=info.context.request_time
+    context_key = "tier_standing_by_customer_id"
+
+    def batch_load(self, keys: list[int]) -> list[TierStanding]:
+        standings = accounts_read.get_tier_standings(
+            keys, config=get_context_program_config(self.context), now=self.context.request_time
         )
-    return cache[customer_id]
+        return [standings[key] for key in keys]
 
 
 class LoyaltyLedgerEntry(graphene.ObjectType):
@@ -181,12 +183,17 @@ class LoyaltyAccount(graphene.ObjectType):
 
     @staticmethod
     def resolve_next_tier(root: CustomerAccount, info: Any) -> Any:
-        hint = get_tier_standing(info, root.customer_id).next_tier
-        return None if hint is None else TierByIdLoader(info.context).load(hint.tier_id)
+        def load_tier(standing: TierStanding) -> Any:
+            hint = standing.next_tier
+            return None if hint is None else TierByIdLoader(info.context).load(hint.tier_id)
+
+        return TierStandingByCustomerIdLoader(info.context).load(root.customer_id).then(load_tier)
 
     @staticmethod
     def resolve_tier_progress(root: CustomerAccount, info: Any) -> Any:
-        return get_tier_standing(info, root.customer_id).next_tier
+        return TierStandingByCustomerIdLoader(info.context).load(root.customer_id).then(
+            lambda standing: standing.next_tier
+        )
 
     @staticmethod
     def resolve_next_expiry(root: CustomerAccount, info: Any) -> accounts_read.NextExpiry | None:
@@ -194,7 +201,9 @@ class LoyaltyAccount(graphene.ObjectType):
 
     @staticmethod
     def resolve_tier_grace_until(root: CustomerAccount, info: Any) -> Any:
-        return get_tier_standing(info, root.customer_id).grace_until
+        return TierStandingByCustomerIdLoader(info.context).load(root.customer_id).then(
+            lambda standing: standing.grace_until
+        )
 
     @staticmethod
     def resolve_entries(root: CustomerAccount, info: Any, *, first: int | None = None, after: str | None = None) -> Any:

@@ -14,15 +14,9 @@ from typing import Any
 import graphene
 
 from ...models import CompanyRole
-from ...services import (
-    companies,
-    company_limits,
-    company_prices,
-    company_tiers,
-    points,
-    rebate_statements,
-)
-from ...services.companies import CompanyInfo, MemberInfo
+from ...services.b2b import companies, company_limits, company_prices, company_tiers, rebate_statements
+from ...services import points
+from ...services.b2b.companies import CompanyInfo, MemberInfo
 from ..auth import LoyaltyPermission
 from ..core.connection import (
     ConnectionField,

@@ -7,7 +7,7 @@ from typing import Any
 import graphene
 
 from ...models import InvitationStatus
-from ...services.company_invitations import InvitationInfo
+from ...services.b2b.company_invitations import InvitationInfo
 from ..core.ids import to_global_id
 from .company import LoyaltyCompanyRoleEnum
 

@@ -1,4 +1,4 @@
-"""NPS answers: the ``LoyaltyNpsResponse`` type and the NPS mutation family's error type."""
+"""NPS answers: the ``LoyaltyNpsResponse`` type (its mutation's error type is in ``errors.py``)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,8 @@ from typing import Any
 
 import graphene
 
-from ...services.nps import NpsResponseInfo
+from ...services.metrics.nps import NpsResponseInfo
 from ..core.ids import to_global_id
-from ..core.types import Error, error_code_enum
-
-LoyaltyNpsErrorCode = error_code_enum(
-    "LoyaltyNpsErrorCode",
-    ["NPS_ALREADY_SUBMITTED", "NPS_ORDER_NOT_FOUND"],
-    description="Error codes of the NPS mutation.",
-)
-
-
-class LoyaltyNpsError(Error):
-    code = LoyaltyNpsErrorCode(required=True, description="The error code.")
-
 
 class LoyaltyNpsResponse(graphene.ObjectType):
     id = graphene.ID(required=True, description="The answer's ID (`LoyaltyNpsResponse:<pk>`).")

@@ -1,5 +1,5 @@
 """Rebate types: a company's statements (with the orders that counted) and its progress in the
-open period, read through ``services.rebate_statements``."""
+open period, read through ``services.b2b.rebate_statements``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,8 @@ from typing import Any
 
 import graphene
 
-from ...services import rebate_statements
-from ...services.rebate_statements import (
-    RebateProgress,
-    RebateStatementInfo,
-    StatementOrder,
-)
+from ...services.b2b import rebate_statements
+from ...services.b2b.rebate_statements import RebateProgress, RebateStatementInfo, StatementOrder
 from ..core.dataloaders import DataLoader
 from ..core.ids import to_global_id
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import graphene
 
-from ...services.referrals_read import ReferralSummary
+from ...services.referrals.summary import ReferralSummary
 from ..core.ids import to_global_id
 
 

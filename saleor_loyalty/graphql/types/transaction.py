@@ -6,7 +6,7 @@ from typing import Any
 
 import graphene
 
-from ...services.points import PostedTransaction
+from ...ledger import PostedTransaction
 from ..core.ids import to_global_id
 from ..enums import LoyaltyTransactionKindEnum
 

@@ -47,7 +47,7 @@ def _load_config(path: str | None) -> ProgramConfig:
 def _current_rules(options: dict[str, Any]) -> tuple[RuleSet, dict[int, Decimal]]:
     if options["current"]:
         return load_rule_set_file(options["current"])
-    from ...services.rule_loader import load_rule_set
+    from ...services.rules.loader import load_rule_set
 
     return load_rule_set("current", _load_config(options["config"])), {}
 

@@ -1,173 +1,17 @@
 """``manage.py loyalty_reconcile``: check every ledger invariant over all accounts.
 
-Prints a readable report and exits non-zero (``CommandError``) on any mismatch. Read-only: it
-never repairs anything, because a correction is a new reversing or adjusting transaction that
-a person decides on. Each check is one aggregate query, so it runs on a large ledger too.
+Prints a readable report and exits non-zero (``CommandError``) on any mismatch. The checks are
+the ledger's own (``saleor_loyalty.ledger.checks``); this command only runs and prints them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
-from django.utils import timezone
 
-# (check name, SQL, message template). Every query returns the rows that break the rule;
-# %(now)s is the moment the overdue checks compare against (now minus the grace period).
-CHECKS: tuple[tuple[str, str, str], ...] = (
-    (
-        "cached balance",
-        """
-        SELECT a.id, a.owner_kind, a.available, a.pending, a.held,
-               coalesce(sum(e.points) FILTER (WHERE e.bucket = 'available'), 0),
-               coalesce(sum(e.points) FILTER (WHERE e.bucket = 'pending'), 0),
-               coalesce(sum(e.points) FILTER (WHERE e.bucket = 'held'), 0)
-        FROM loyalty_account a LEFT JOIN loyalty_ledger_entry e ON e.account_id = a.id
-        WHERE a.owner_kind <> 'system'
-        GROUP BY a.id
-        HAVING a.available <> coalesce(sum(e.points) FILTER (WHERE e.bucket = 'available'), 0)
-            OR a.pending <> coalesce(sum(e.points) FILTER (WHERE e.bucket = 'pending'), 0)
-            OR a.held <> coalesce(sum(e.points) FILTER (WHERE e.bucket = 'held'), 0)
-        """,
-        "{1} account {0}: cached available/pending/held {2}/{3}/{4}, entries sum to {5}/{6}/{7}",
-    ),
-    (
-        "balanced transaction",
-        """
-        SELECT t.id, t.idempotency_key, coalesce(sum(e.points), 0), count(e.id)
-        FROM loyalty_ledger_transaction t LEFT JOIN loyalty_ledger_entry e ON e.transaction_id = t.id
-        GROUP BY t.id HAVING coalesce(sum(e.points), 0) <> 0 OR count(e.id) < 2
-        """,
-        "transaction {0} ({1}): {3} entries summing to {2}",
-    ),
-    (
-        "entry bucket",
-        """
-        SELECT e.id, e.bucket, a.id, a.owner_kind FROM loyalty_ledger_entry e
-        JOIN loyalty_account a ON a.id = e.account_id
-        WHERE (a.owner_kind = 'system') <> (e.bucket = 'system')
-        """,
-        "entry {0} names bucket {1} on {3} account {2}",
-    ),
-    (
-        "lots cover balances",
-        """
-        SELECT a.id, a.available, a.pending,
-               coalesce(sum(l.remaining) FILTER (WHERE l.matured), 0),
-               coalesce(sum(l.remaining) FILTER (WHERE NOT l.matured), 0)
-        FROM loyalty_account a LEFT JOIN loyalty_point_lot l ON l.account_id = a.id
-        WHERE a.owner_kind <> 'system'
-        GROUP BY a.id
-        HAVING coalesce(sum(l.remaining) FILTER (WHERE l.matured), 0) <> greatest(a.available, 0)
-            OR coalesce(sum(l.remaining) FILTER (WHERE NOT l.matured), 0) <> a.pending
-        """,
-        "account {0}: available {1} and pending {2}, but matured lots hold {3} and unmatured lots {4}",
-    ),
-    (
-        "holds cover held",
-        """
-        SELECT a.id, a.held, coalesce(sum(h.points), 0)
-        FROM loyalty_account a LEFT JOIN loyalty_point_hold h ON h.account_id = a.id AND h.status = 'active'
-        WHERE a.owner_kind <> 'system'
-        GROUP BY a.id HAVING a.held <> coalesce(sum(h.points), 0)
-        """,
-        "account {0}: held {1}, but its active holds total {2}",
-    ),
-    (
-        "hold allocations",
-        """
-        SELECT h.id, h.checkout_token, h.points, coalesce(sum(al.points), 0), t.kind, t.id IS NULL
-        FROM loyalty_point_hold h
-        LEFT JOIN loyalty_hold_allocation al ON al.hold_id = h.id
-        LEFT JOIN loyalty_ledger_transaction t ON t.id = h.transaction_id
-        GROUP BY h.id, t.id
-        HAVING h.points <> coalesce(sum(al.points), 0) OR t.id IS NULL OR t.kind <> 'hold'
-        """,
-        "hold {0} (checkout {1}) of {2} points: its lots allocations total {3}, its transaction is {4}",
-    ),
-    (
-        "lifetime earned",
-        """
-        WITH credited AS (
-            -- Redeemed points given back (a 'reverse' transaction's lot) were earned once already.
-            SELECT l.account_id, sum(l.points) AS points
-            FROM loyalty_point_lot l JOIN loyalty_ledger_transaction t ON t.id = l.transaction_id
-            WHERE t.kind <> 'reverse' GROUP BY l.account_id
-        ),
-        reversed AS (
-            SELECT l.account_id, sum(e.points) AS points
-            FROM loyalty_ledger_transaction t
-            JOIN loyalty_point_lot l ON l.transaction_id = t.reverses_id
-            JOIN loyalty_ledger_entry e ON e.transaction_id = t.id AND e.points > 0
-            WHERE t.kind = 'reverse' GROUP BY l.account_id
-        )
-        SELECT a.id, a.lifetime_earned, coalesce(c.points, 0) - coalesce(r.points, 0)
-        FROM loyalty_account a
-        LEFT JOIN credited c ON c.account_id = a.id LEFT JOIN reversed r ON r.account_id = a.id
-        WHERE a.owner_kind <> 'system' AND a.lifetime_earned <> coalesce(c.points, 0) - coalesce(r.points, 0)
-        """,
-        "account {0}: lifetime earned {1}, but credited minus reversed lots is {2}",
-    ),
-    (
-        "expired points",
-        """
-        SELECT e.total, l.total FROM
-            (SELECT coalesce(sum(e.points), 0) AS total FROM loyalty_ledger_entry e
-             JOIN loyalty_account a ON a.id = e.account_id WHERE a.system_code = 'expired') AS e,
-            (SELECT coalesce(sum(expired), 0) AS total FROM loyalty_point_lot) AS l
-        WHERE e.total <> l.total
-        """,
-        "the expired account holds {0} points, but the lots record {1} expired",
-    ),
-    (
-        "overdue hold",
-        """
-        SELECT id, checkout_token, expires_at FROM loyalty_point_hold
-        WHERE status = 'active' AND expires_at <= %(now)s
-        """,
-        "hold {0} (checkout {1}) expired at {2} but is still active: is the release task running?",
-    ),
-    (
-        "overdue expiry",
-        """
-        SELECT id, account_id, remaining, expires_at FROM loyalty_point_lot
-        WHERE remaining > 0 AND expires_at <= %(now)s
-        """,
-        "lot {0} of account {1}: {2} points should have expired at {3}: is the expiry task running?",
-    ),
-    (
-        "overdue maturing",
-        """
-        SELECT id, account_id, remaining, available_at FROM loyalty_point_lot
-        WHERE NOT matured AND remaining > 0 AND available_at <= %(now)s
-          AND (expires_at IS NULL OR expires_at > %(now)s)
-        """,
-        "lot {0} of account {1}: {2} points should be available since {3}: is the maturing task running?",
-    ),
-)
-
-
-@dataclass(frozen=True)
-class Problem:
-    check: str
-    message: str
-
-
-def find_ledger_problems(*, now: datetime | None = None, grace: timedelta = timedelta(hours=1)) -> list[Problem]:
-    """Every broken invariant, one ``Problem`` per offending row (empty when all is consistent).
-
-    ``grace`` gives the periodic tasks time before overdue holds and lots count as problems.
-    """
-    cutoff = (now or timezone.now()) - grace
-    problems: list[Problem] = []
-    with connection.cursor() as cursor:
-        for name, sql, template in CHECKS:
-            cursor.execute(sql, {"now": cutoff})
-            problems.extend(Problem(name, template.format(*row)) for row in cursor.fetchall())
-    return problems
+from ...ledger.checks import CHECKS, find_ledger_problems
 
 
 class Command(BaseCommand):

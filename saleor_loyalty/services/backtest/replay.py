@@ -20,7 +20,8 @@ from ...engine.compiled import CompiledRuleSet, required_stats
 from ...engine.quote import quote_cart
 from ...engine.rules import TierMetric
 from ...engine.tiers import select_tier
-from ...engine.values import Cart, CustomerSnapshot, CustomerStats, GiftLine, StatKey, TierChange
+from ...engine.outcomes import TierChange
+from ...engine.values import Cart, CustomerSnapshot, CustomerStats, GiftLine, StatKey
 from .sources import HistoricalOrder
 
 ZERO = Decimal("0")
