@@ -147,7 +147,7 @@ def evaluate_company_tier_task(company_id: int) -> int | None:
 ConfigItems = Sequence[Mapping[str, Any]] | Mapping[str, Any] | None
 
 
-def _program_config(config: ConfigItems) -> ProgramConfig:
+def get_program_config(config: ConfigItems) -> ProgramConfig:
     """The plugin's configuration as the adapter passed it (``config_as_items``: JSON); without
     it (the periodic sweep) the plugin's stored configuration inside Saleor, else the defaults."""
     if config is not None:
@@ -159,7 +159,7 @@ def _program_config(config: ConfigItems) -> ProgramConfig:
     return ProgramConfig()
 
 
-def _mirror() -> order_events.Mirror | None:
+def get_mirror() -> order_events.Mirror | None:
     """Inside Saleor, the balance and tier mirrored into the user's metadata; nothing elsewhere."""
     if not is_inside_saleor():
         return None
@@ -169,7 +169,7 @@ def _mirror() -> order_events.Mirror | None:
 
 
 def _run(follow_up: order_events.FollowUp, config: ConfigItems) -> list[order_events.FollowUpDone]:
-    return order_events.run_follow_ups((follow_up,), config=_program_config(config), mirror=_mirror())
+    return order_events.run_follow_ups((follow_up,), config=get_program_config(config), mirror=get_mirror())
 
 
 @loyalty_task
@@ -201,8 +201,8 @@ def refresh_order_owners_task(order_id: str, config: ConfigItems = None) -> None
 def refresh_customer_task(user_id: int, config: ConfigItems = None) -> int | None:
     """Re-evaluate the customer's tier and refresh what is mirrored for them (Saleor's user
     metadata, inside Saleor); returns the tier they hold now (None: none)."""
-    decision = tiers.reevaluate_tier(user_id, config=_program_config(config))
-    mirror = _mirror()
+    decision = tiers.reevaluate_tier(user_id, config=get_program_config(config))
+    mirror = get_mirror()
     if mirror is not None:
         mirror(user_id)
     return decision.tier_id
@@ -214,8 +214,8 @@ def deliver_order_work_task(grace_minutes: int = 10, batch_size: int = 200) -> d
     was recorded - credits, cancellations, refunds, uncaptured points of placed orders, owner
     refreshes - exactly once each (``services.order_delivery``); returns the counts."""
     result = order_delivery.deliver_due_order_work(
-        config=_program_config(None), grace=timedelta(minutes=grace_minutes), batch_size=batch_size,
-        mirror=_mirror(),
+        config=get_program_config(None), grace=timedelta(minutes=grace_minutes), batch_size=batch_size,
+        mirror=get_mirror(),
     )
     if result.total or result.failed:
         logger.info("order delivery: %s", result.as_dict())

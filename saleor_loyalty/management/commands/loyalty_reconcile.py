@@ -1,4 +1,5 @@
-"""``manage.py loyalty_reconcile``: check every ledger invariant over all accounts.
+"""``manage.py loyalty_reconcile``: check every ledger invariant over all accounts, and that no
+order's credit, cancellation or refund stayed undelivered past the grace period.
 
 Prints a readable report and exits non-zero (``CommandError``) on any mismatch. Read-only: it
 never repairs anything, because a correction is a new reversing or adjusting transaction that
@@ -147,6 +148,31 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
         """,
         "lot {0} of account {1}: {2} points should be available since {3}: is the maturing task running?",
     ),
+    # The order outbox (services/order_delivery.py): work an order event made due and nobody ran.
+    (
+        "paid but not credited",
+        """
+        SELECT order_id, credit_due_at FROM loyalty_order
+        WHERE credit_due_at <= %(now)s AND NOT credited AND status <> 'cancelled' AND cancel_requested_at IS NULL
+        """,
+        "order {0} was paid at {1} but is not credited: is deliver_order_work_task running?",
+    ),
+    (
+        "cancellation not applied",
+        """
+        SELECT order_id, cancel_requested_at FROM loyalty_order
+        WHERE cancel_requested_at <= %(now)s AND status <> 'cancelled'
+        """,
+        "order {0} was cancelled at {1} but its points are not reversed: is deliver_order_work_task running?",
+    ),
+    (
+        "refund not applied",
+        """
+        SELECT order_id, refund_requested_amount, refunded_amount FROM loyalty_order
+        WHERE refund_requested_amount > refunded_amount AND updated_at <= %(now)s
+        """,
+        "order {0}: {1} refunded but only {2} applied to its points: is deliver_order_work_task running?",
+    ),
 )
 
 
@@ -178,7 +204,7 @@ class Command(BaseCommand):
             "--grace-minutes",
             type=int,
             default=60,
-            help="how long past due a hold or lot may be before it is reported (default 60)",
+            help="how long past due a hold, lot or order's credit/reversal may be before it is reported (default 60)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
