@@ -17,14 +17,16 @@ import contextlib
 import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from .apps import is_inside_saleor
 from .config import ProgramConfig, parse_program_config
-from .services import orders, points, tiers
+from .services import order_delivery, order_events, points, tiers
 from .services.b2b import company_tiers, rebate_codes, rebates
 from .services.points import BatchResult
 
@@ -97,7 +99,11 @@ def expire_points_task(batch_size: int = 500, max_batches: int = 20) -> int:
 
 @loyalty_task
 def release_stale_holds_task(batch_size: int = 500, max_batches: int = 20) -> int:
-    """Release holds whose checkout did not become an order in time; returns holds released."""
+    """Release holds whose checkout did not become an order in time; returns holds released.
+
+    Holds of checkouts that did become orders are captured first (never released: their
+    discount was spent)."""
+    order_delivery.capture_placed_order_holds(cutoff=timezone.now(), batch_size=batch_size)
     return _run_batches("release_stale_holds", points.release_stale_holds, batch_size=batch_size,
                         max_batches=max_batches)
 
@@ -136,35 +142,35 @@ def evaluate_company_tier_task(company_id: int) -> int | None:
     return company_tiers.evaluate_company_tier(company_id).tier_id
 
 
-# --- orders and customers (scheduled by the Saleor adapter after its transaction commits) ---
+# --- orders and customers (follow-ups of services.order_events; docs/hooks.md "Delivery") ----
 
 
 ConfigItems = Sequence[Mapping[str, Any]] | Mapping[str, Any] | None
 
 
-def _program_config(config: ConfigItems) -> ProgramConfig:
-    """The plugin's configuration as the adapter passed it (``config_as_items``: JSON), or the defaults."""
-    return ProgramConfig() if config is None else parse_program_config(config)
+def get_program_config(config: ConfigItems) -> ProgramConfig:
+    """The plugin's configuration as the adapter passed it (``config_as_items``: JSON); without
+    it (the periodic sweep) the plugin's stored configuration inside Saleor, else the defaults."""
+    if config is not None:
+        return parse_program_config(config)
+    if is_inside_saleor():
+        from .saleor.configuration import load_program_config
+
+        return load_program_config()
+    return ProgramConfig()
 
 
-def _in_saleor() -> bool:
-    """Inside Saleor (a worker too): its shop adapter is registered and its metadata mirrored."""
+def get_mirror() -> order_events.Mirror | None:
+    """Inside Saleor, the balance and tier mirrored into the user's metadata; nothing elsewhere."""
     if not is_inside_saleor():
-        return False
-    from .saleor.shop import register
+        return None
+    from .saleor.metadata import mirror_customer_metadata
 
-    register()  # a worker process may not have loaded the plugin yet
-    return True
+    return mirror_customer_metadata
 
 
-def _refresh_customer(user_id: int, config: ProgramConfig) -> int | None:
-    in_saleor = _in_saleor()
-    decision = tiers.reevaluate_tier(user_id, config=config)
-    if in_saleor:
-        from .saleor.metadata import mirror_customer_metadata
-
-        mirror_customer_metadata(user_id)
-    return decision.tier_id
+def _run(follow_up: order_events.FollowUp, config: ConfigItems) -> list[order_events.FollowUpDone]:
+    return order_events.run_follow_ups((follow_up,), config=get_program_config(config), mirror=get_mirror())
 
 
 @loyalty_task
@@ -172,24 +178,46 @@ def credit_order_task(order_id: str, config: ConfigItems = None) -> int:
     """Credit a recorded order's points, then re-evaluate its customer's tier (and refresh what is
     mirrored for them) and its company's tier; returns the points the order earned.
 
-    Idempotent: the credit happens once per order however often this runs, and re-evaluating is
-    safe to repeat, so a retry after a failure half-way finishes the work. An order never
-    recorded raises ``OrderNotFound`` (not retried): record it before scheduling this.
+    Idempotent: the credit happens once per order however often this runs, and the refresh is
+    marked on the order with the credit, so a retry, a second delivery or the delivery sweep
+    finishes the work without doubling it. An order never recorded raises ``OrderNotFound``
+    (not retried): the adapter records it before scheduling this.
     """
-    program = _program_config(config)
-    _in_saleor()
-    result = orders.credit_order(order_id, config=program)
-    order = orders.get_order(order_id)
-    if order.user_id is not None:
-        _refresh_customer(order.user_id, program)
-    if order.company_id is not None:
-        company_tiers.evaluate_company_tier(order.company_id)
-    logger.info("order %s: %s points%s", order_id, result.points, "" if result.created else " (credited before)")
-    return result.points
+    done = _run(order_events.CreditOrder(order_id), config)
+    credit = done[0].credit
+    points_earned = credit.points if credit is not None else 0
+    logger.info("order %s: %s points%s", order_id, points_earned,
+                "" if credit is not None and credit.created else " (credited before or cancelled)")
+    return points_earned
+
+
+@loyalty_task
+def refresh_order_owners_task(order_id: str, config: ConfigItems = None) -> None:
+    """After an order's points changed (cancel, refund): its customer's tier and mirror, its
+    company's tier."""
+    _run(order_events.RefreshOrderOwners(order_id), config)
 
 
 @loyalty_task
 def refresh_customer_task(user_id: int, config: ConfigItems = None) -> int | None:
     """Re-evaluate the customer's tier and refresh what is mirrored for them (Saleor's user
     metadata, inside Saleor); returns the tier they hold now (None: none)."""
-    return _refresh_customer(user_id, _program_config(config))
+    decision = tiers.reevaluate_tier(user_id, config=get_program_config(config))
+    mirror = get_mirror()
+    if mirror is not None:
+        mirror(user_id)
+    return decision.tier_id
+
+
+@loyalty_task
+def deliver_order_work_task(grace_minutes: int = 10, batch_size: int = 200) -> dict[str, int]:
+    """The outbox sweep: deliver every order event's work still due ``grace_minutes`` after it
+    was recorded - credits, cancellations, refunds, uncaptured points of placed orders, owner
+    refreshes - exactly once each (``services.order_delivery``); returns the counts."""
+    result = order_delivery.deliver_due_order_work(
+        config=get_program_config(None), grace=timedelta(minutes=grace_minutes), batch_size=batch_size,
+        mirror=get_mirror(),
+    )
+    if result.total or result.failed:
+        logger.info("order delivery: %s", result.as_dict())
+    return result.as_dict()

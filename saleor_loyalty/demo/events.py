@@ -1,8 +1,9 @@
 """The shop's side of the demo: the events Saleor's checkout and order flow would send the plugin.
 
 Each function calls the same services, in the same order, as the Saleor adapter does for the
-matching hook (``saleor/customers.py``, ``saleor/checkout.py``, ``saleor/orders.py``,
-``saleor/tasks.py``), with the demo's ``DemoShop`` as the shop. No loyalty logic lives here:
+matching hook (``saleor/customers.py``, ``saleor/checkout.py``, ``saleor/orders.py``); order
+events go through ``services.order_events`` and their follow-ups run inline where Saleor queues
+them as Celery tasks. The demo's ``DemoShop`` is the shop. No loyalty logic lives here:
 prices, points, tiers and referral rewards are the services' answers.
 """
 
@@ -18,8 +19,9 @@ from django.utils import timezone
 from ..config import ProgramConfig
 from ..engine.money import prorate
 from ..exceptions import LoyaltyError, ReferralRefused
-from ..services import customers, orders, points, quotes, redemption, referrals, tiers
+from ..services import customers, order_delivery, order_events, orders, points, quotes, referrals
 from ..services.order_checks import check_order
+from ..services.order_events import OrderEvent
 from ..services.orders import CreditResult, OrderFacts, OrderLineFacts
 from .shop import CHANNEL, DemoShop
 
@@ -115,38 +117,56 @@ def place_order(
         currency=quote.currency, goods_total=quote.goods_paid, shipping=Decimal("0"), placed_at=now,
         lines=tuple(facts_lines), checkout_token=token, voucher_code=checkout.voucher_code or "",
     )
-    orders.record_order(facts, now=now)
-    captured = redemption.capture_redemption(token, order_id=order_id, now=now)
+    outcome = order_events.handle_order_event(OrderEvent.CREATED, order_id=order_id, facts=facts, config=config,
+                                              now=now)
+    captured = outcome.captured
     shop.complete_checkout(token)
     return PlacedOrder(order_id, checkout.user_id, quote.goods_paid, captured.points if captured else 0, label)
 
 
+def _run(event: OrderEvent, order: PlacedOrder, config: ProgramConfig, now: datetime | None,
+         refunded_amount: Decimal | None = None) -> tuple[order_events.EventOutcome, list[order_events.FollowUpDone]]:
+    """The event through the same service the plugin calls, then its follow-ups inline (a Saleor
+    shop runs them as Celery tasks after the commit); the demo has no metadata to mirror."""
+    outcome = order_events.handle_order_event(
+        event, order_id=order.order_id, refunded_amount=refunded_amount, config=config, now=now
+    )
+    return outcome, order_events.run_follow_ups(outcome.follow_ups, config=config, now=now)
+
+
 def order_paid(order: PlacedOrder, *, config: ProgramConfig = DEMO_CONFIG, now: datetime | None = None) -> CreditResult:
     """The credit event (``order_fully_paid``): points pending for the return window, then the
-    tier re-evaluated once the credit is committed (the plugin's ``after_points_changed``)."""
-    result = orders.credit_order(order.order_id, config=config, now=now)
-    if result.created and order.user_id is not None and config.tiers_enabled:
-        tiers.reevaluate_tier(order.user_id, config=config, now=now)
-    return result
+    customer's and the company's tier re-evaluated, as the plugin's follow-ups do."""
+    _, done = _run(OrderEvent.PAID, order, config, now)
+    credits = [ran.credit for ran in done if ran.credit is not None]
+    # Paid again (Saleor may fire the event twice): nothing is due, the first credit stands.
+    return credits[0] if credits else orders.credit_order(order.order_id, config=config, now=now)
 
 
 def order_cancelled(
     order: PlacedOrder, *, config: ProgramConfig = DEMO_CONFIG, now: datetime | None = None
 ) -> orders.CancelResult:
     """``order_cancelled``: the services take back what the order earned and return what it spent."""
-    return orders.cancel_order(order.order_id, config=config, now=now)
+    outcome, _ = _run(OrderEvent.CANCELLED, order, config, now)
+    assert outcome.cancelled is not None
+    return outcome.cancelled
 
 
-def order_refunded(order: PlacedOrder, refunded_amount: Decimal, *, now: datetime | None = None) -> orders.RefundResult:
-    """``order_refunded`` with the order's cumulative refund."""
-    return orders.refund_order(order.order_id, refunded_amount=refunded_amount, now=now)
+def order_refunded(
+    order: PlacedOrder, refunded_amount: Decimal, *, config: ProgramConfig = DEMO_CONFIG, now: datetime | None = None
+) -> orders.RefundResult | None:
+    """``order_refunded`` with the order's cumulative refund; None when it changed nothing."""
+    outcome, _ = _run(OrderEvent.REFUNDED, order, config, now, refunded_amount)
+    return outcome.refunded
 
 
-def daily_tasks(*, now: datetime) -> int:
-    """The scheduled jobs as of ``now``: pending points past the return window become available.
+def daily_tasks(*, now: datetime, config: ProgramConfig = DEMO_CONFIG) -> int:
+    """The scheduled jobs as of ``now``: order work still due is delivered, pending points past
+    the return window become available, expired points and stale holds are released.
 
     Returns how many lots matured.
     """
+    order_delivery.deliver_due_order_work(config=config, now=now)
     matured = points.mature_due_points(now=now)
     points.expire_due_points(now=now)
     points.release_stale_holds(now=now)

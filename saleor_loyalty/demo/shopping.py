@@ -245,6 +245,7 @@ def bob_returns_half_an_order(client: DemoClient, cast: Cast, out: Out) -> None:
     out.step("Bob buys a kettle, then gets half its price back: the refund takes back its share of the points")
     order = _order_and_pay(cast, cast.shop.create_checkout(cast.bob.user.pk, {"EQ-KETTLE": 1}), out)
     refunded = events.order_refunded(order, order.goods_total / 2)
+    assert refunded is not None  # a first, positive refund always records something
     out.line(f"shop: {money(refunded.refunded_amount)} refunded: {refunded.points_reversed} points taken back")
     out.line(f"Bob: {_balance_line(_account(client, cast.bob))}")
 

@@ -1,4 +1,5 @@
-"""The ledger's own checks: every invariant over all accounts, one aggregate query each.
+"""The ledger's own checks: every invariant over all accounts, one aggregate query each, and the
+order outbox's: no credit, cancellation or refund left undelivered past the grace period.
 
 ``find_ledger_problems`` returns what is broken (``manage.py loyalty_reconcile`` prints it;
 the tests assert it is empty). Read-only: it never repairs anything, because a correction is a
@@ -145,6 +146,31 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
           AND (expires_at IS NULL OR expires_at > %(now)s)
         """,
         "lot {0} of account {1}: {2} points should be available since {3}: is the maturing task running?",
+    ),
+    # The order outbox (services/order_delivery.py): work an order event made due and nobody ran.
+    (
+        "paid but not credited",
+        """
+        SELECT order_id, credit_due_at FROM loyalty_order
+        WHERE credit_due_at <= %(now)s AND NOT credited AND status <> 'cancelled' AND cancel_requested_at IS NULL
+        """,
+        "order {0} was paid at {1} but is not credited: is deliver_order_work_task running?",
+    ),
+    (
+        "cancellation not applied",
+        """
+        SELECT order_id, cancel_requested_at FROM loyalty_order
+        WHERE cancel_requested_at <= %(now)s AND status <> 'cancelled'
+        """,
+        "order {0} was cancelled at {1} but its points are not reversed: is deliver_order_work_task running?",
+    ),
+    (
+        "refund not applied",
+        """
+        SELECT order_id, refund_requested_amount, refunded_amount FROM loyalty_order
+        WHERE refund_requested_amount > refunded_amount AND updated_at <= %(now)s
+        """,
+        "order {0}: {1} refunded but only {2} applied to its points: is deliver_order_work_task running?",
     ),
 )
 

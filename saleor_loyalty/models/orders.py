@@ -50,6 +50,17 @@ class OrderRecord(models.Model):
     # Earned points taken back by refunds (a cancellation takes back the rest).
     points_reversed = models.PositiveIntegerField(default=0)
     credited = models.BooleanField(default=False)
+    # The outbox (docs/hooks.md "Delivery"): what an order event made due, written with the order
+    # before anything is handed to a broker, so a sweep can deliver it when a task never ran.
+    # The credit event arrived: the order is due a credit until ``credited``.
+    credit_due_at = models.DateTimeField(null=True, blank=True)
+    # A cancellation arrived: due until ``status`` is cancelled.
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    # The cumulative refund Saleor reported: due until ``refunded_amount`` reaches it.
+    refund_requested_amount = models.DecimalField(default=Decimal(0), **MONEY)
+    # Points changed: the customer's and the company's tier (and the metadata mirror) are due a
+    # refresh until the follow-ups ran and cleared it.
+    follow_up_due_at = models.DateTimeField(null=True, blank=True)
     lines = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -63,6 +74,9 @@ class OrderRecord(models.Model):
             models.CheckConstraint(
                 name="loyalty_order_amounts_non_negative",
                 condition=Q(goods_total__gte=0, shipping__gte=0, refunded_amount__gte=0),
+            ),
+            models.CheckConstraint(
+                name="loyalty_order_refund_requested_non_negative", condition=Q(refund_requested_amount__gte=0),
             ),
             models.CheckConstraint(
                 name="loyalty_order_refund_within_paid",
@@ -80,6 +94,11 @@ class OrderRecord(models.Model):
         indexes = [
             models.Index(fields=["user", "placed_at"], name="loyalty_order_user_idx"),
             models.Index(fields=["company", "placed_at"], name="loyalty_order_company_idx"),
+            # The sweep reads only what is due: small partial indexes, however many orders there are.
+            models.Index(fields=["credit_due_at"], name="loyalty_order_credit_due_idx",
+                         condition=Q(credited=False, credit_due_at__isnull=False)),
+            models.Index(fields=["follow_up_due_at"], name="loyalty_order_follow_up_idx",
+                         condition=Q(follow_up_due_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import fields
 from typing import Any
 
 from ..config import CreditEvent, ProgramConfig, config_as_items, parse_program_config
 from ..exceptions import InvalidInput
+
+logger = logging.getLogger(__name__)
 
 # Saleor's ``ConfigurationTypeField`` values; spelled out so this module imports nothing of Saleor.
 STRING = "String"
@@ -50,3 +53,24 @@ def get_configuration_problems(items: list[dict[str, Any]]) -> dict[str, str]:
     except InvalidInput as exc:
         return {name or "configuration": message for name, message in exc.problems}
     return {}
+
+
+def load_program_config() -> ProgramConfig:
+    """The plugin's stored configuration, for work that runs outside a hook (the delivery sweep).
+
+    Saleor keeps it in ``PluginConfiguration`` (global plugin: one row, none until staff saved
+    it); missing names take their defaults, as the plugin's own ``program_config`` does. A row
+    that no longer parses falls back to the defaults, as the plugin does, and says so in the log.
+    """
+    from saleor.plugins.models import PluginConfiguration
+
+    from ..plugin import LoyaltyPlugin
+
+    row = PluginConfiguration.objects.filter(identifier=LoyaltyPlugin.PLUGIN_ID).first()
+    if row is None:
+        return ProgramConfig()
+    try:
+        return parse_program_config(row.configuration)
+    except InvalidInput:
+        logger.exception("Invalid loyalty configuration; the delivery sweep uses the defaults")
+        return ProgramConfig()

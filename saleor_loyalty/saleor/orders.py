@@ -4,10 +4,11 @@
   the buyer's own with its points still held; our referral voucher must be the buyer's own, on
   their first order, not a self-referral. Refusals become a ``ValidationError`` on
   ``voucher_code``, which Saleor returns as a mutation error and no order is made.
-- ``handle_order_event``: record the order and capture the checkout's redemption on
-  ``order_created``; on the configured credit event, schedule ``credit_order_task`` after the
-  commit (points pending for the return window, then the customer's and the company's tier
-  and the metadata mirror); reverse on cancel and refund, then refresh the same way.
+- ``handle_order_event``: the Saleor order as facts -> ``services.order_events`` (record and
+  capture on ``order_created``; on the configured credit event mark the order due a credit;
+  reverse on cancel and refund), then the follow-ups it returns are scheduled after the commit
+  (``credit_order_task``, ``refresh_order_owners_task``). Anything a lost task leaves due is
+  delivered by ``deliver_order_work_task`` (``services.order_delivery``).
 - ``get_order_facts``: the order as the services record it, each line with its list price, the
   price it was sold at and whether it is our gift.
 """
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
     from saleor.order.models import Order
 
-    from ..services.orders import OrderFacts, OrderInfo
+    from ..services.orders import OrderFacts
 
 logger = logging.getLogger(__name__)
 
@@ -136,58 +137,20 @@ def calculate_refunded_amount(order: Order) -> Decimal:
 
 
 def handle_order_event(event: str, order: Order, config: ProgramConfig) -> None:
-    from ..services import orders
+    """Map Saleor's order to facts, hand the event to ``services.order_events`` and schedule the
+    follow-ups it returns once the transaction commits (``saleor/tasks.py``)."""
+    from ..services import order_events
+    from ..services.order_events import OrderEvent
+    from .tasks import schedule_follow_ups
 
-    order_id = str(order.pk)
-    if event == "order_created":
-        orders.record_order(get_order_facts(order))
-        capture_redemption(order)
-    if event == config.credit_event.value:
-        credit_order(order, config)
-    elif event == "order_cancelled":
-        record = _recorded(order)
-        orders.cancel_order(order_id, config=config)
-        after_points_changed(record, config)
-    elif event == "order_refunded":
-        record = _recorded(order)
-        refunded = min(calculate_refunded_amount(order), record.goods_total + record.shipping)
-        if refunded > record.refunded_amount:
-            orders.refund_order(order_id, refunded_amount=refunded)
-            after_points_changed(record, config)
-
-
-def _recorded(order: Order) -> OrderInfo:
-    from ..exceptions import OrderNotFound
-    from ..services import orders
-
-    try:
-        return orders.get_order(str(order.pk))
-    except OrderNotFound:
-        # Orders made before the plugin was active, or by staff (draft orders), are recorded late.
-        return orders.record_order(get_order_facts(order))
-
-
-def capture_redemption(order: Order) -> None:
-    from ..services import redemption
-
-    if order.checkout_token:
-        redemption.capture_redemption(str(order.checkout_token), order_id=str(order.pk))
-
-
-def credit_order(order: Order, config: ProgramConfig) -> None:
-    """Record the order now; credit it in ``credit_order_task`` once this transaction commits
-    (the task credits once per order however often the event fires)."""
-    from .tasks import schedule_order_credit
-
-    _recorded(order)
-    schedule_order_credit(str(order.pk), config)
-
-
-def after_points_changed(record: OrderInfo, config: ProgramConfig) -> None:
-    """Tier re-evaluation and the metadata mirror: they can wait until the order is committed."""
-    from .tasks import schedule_company_tier, schedule_customer_refresh
-
-    if record.user_id is not None:
-        schedule_customer_refresh(record.user_id, config)
-    if record.company_id is not None:
-        schedule_company_tier(record.company_id)
+    # Saleor's hook names -> the service's event kinds (the credit event is configured).
+    kinds = {"order_created": OrderEvent.CREATED, "order_cancelled": OrderEvent.CANCELLED,
+             "order_refunded": OrderEvent.REFUNDED, config.credit_event.value: OrderEvent.PAID}
+    kind = kinds.get(event)
+    if kind is None:
+        return
+    refunded = calculate_refunded_amount(order) if kind == OrderEvent.REFUNDED else None
+    outcome = order_events.handle_order_event(
+        kind, order_id=str(order.pk), facts=get_order_facts(order), refunded_amount=refunded, config=config
+    )
+    schedule_follow_ups(outcome.follow_ups, config)

@@ -275,7 +275,8 @@ def credit_order(order_id: str, *, config: ProgramConfig, now: datetime | None =
     """Credit the points a paid order earns; once per order, however often it is called.
 
     Earn comes from the engine (base rate, tier multiplier, product bonuses, exclusions, cap,
-    first-order bonus) over the recorded lines. The points are pending until
+    first-order bonus) over the recorded lines; the share of a refund recorded before the credit
+    is reversed at once (``_reverse_earlier_refund``). The points are pending until
     ``now + config.pending_days`` and expire ``config.expiry_days`` after that (0: never); the
     ledger key is ``order:<id>:earn``. A next-purchase discount is issued when a rule applies,
     and the referrer of a referee's first paid order is rewarded. Guest orders earn nothing.
@@ -303,12 +304,33 @@ def credit_order(order_id: str, *, config: ProgramConfig, now: datetime | None =
         next_code = _issue_next_purchase(record, config, now)
         record.status, record.paid_at = OrderStatus.PAID, record.paid_at or now
         record.points_earned, record.credited, record.updated_at = earn.points, True, now
-        record.save(update_fields=["status", "paid_at", "points_earned", "credited", "updated_at"])
-    reward = referrals.reward_referrer_for_order(order_id, config=config, now=now)
+        record.points_reversed = _reverse_earlier_refund(record, earn.points, now)
+        if record.refunded_amount > 0 and record.refunded_amount == record.goods_total + record.shipping:
+            record.status = OrderStatus.REFUNDED
+        record.save(update_fields=["status", "paid_at", "points_earned", "points_reversed", "credited", "updated_at"])
+        # In the same transaction as the credit: a reward is never due and unpaid after a crash.
+        reward = referrals.reward_referrer_for_order(order_id, config=config, now=now)
     return CreditResult(
         order_id, earn.points, True, available_at if earn.points else None, expires_at if earn.points else None,
         earn.breakdown, next_code, reward.points,
     )
+
+
+def _reverse_earlier_refund(record: OrderRecord, earned: int, now: datetime) -> int:
+    """A refund recorded before the credit (a refund that overtook a slow credit task): its share
+    of the points is reversed right after they are credited, as ``refund_order`` would have.
+
+    The credit stays the full earn (one ``order:<id>:earn`` entry) and the reversal is the same
+    cumulative-target entry a refund posts, so a later refund reverses only the difference.
+    Worked example: 149 points earned on 149.00, 74.50 refunded first -> credit 149, reverse 74.
+    """
+    paid = record.goods_total + record.shipping
+    if earned <= 0 or record.refunded_amount <= 0 or paid <= 0:
+        return record.points_reversed
+    posted = points.reverse_points_for_refund(
+        record.order_id, refunded_amount=record.refunded_amount, order_total=paid, now=now
+    )
+    return record.points_reversed + (posted.points if posted is not None and posted.created else 0)
 
 
 def cancel_order(order_id: str, *, config: ProgramConfig, now: datetime | None = None) -> CancelResult:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from saleor_loyalty import cli
+from saleor_loyalty.demo import cli
 from saleor_loyalty.demo.cast import Cast
 from saleor_loyalty.demo.client import DemoClient, DemoError
 from saleor_loyalty.demo.program import sam_sets_up_the_program

@@ -82,3 +82,38 @@ def test_guest_order_earns_nothing(loyalty_plugin, api_client, product, shipping
     pay_and_complete(api_client, checkout_id)
     record = OrderRecord.objects.get()
     assert record.user_id is None and record.goods_total == Decimal("20.00")
+
+
+def test_an_order_paid_while_the_broker_is_down_is_credited_by_the_sweep(
+    loyalty_plugin, user_api_client, customer_user, product, shipping_method, channel_USD, caplog
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+    from saleor.order.models import Order
+
+    from saleor_loyalty import tasks
+    from saleor_loyalty.models import OrderRecord
+
+    # given: the broker refuses the credit task when the order is paid
+    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch.object(tasks.credit_order_task, "delay", side_effect=refused) as delay:
+        checkout_id = create_checkout(user_api_client, [(product.variants.first(), 2)], email=customer_user.email)
+        set_delivery(user_api_client, checkout_id)
+        order = pay_and_complete(user_api_client, checkout_id)
+    order_id = graphene.Node.from_global_id(order["id"])[1]
+    assert delay.called and Order.objects.filter(pk=order_id).exists()  # the shopper's order went through
+    assert "could not queue" in caplog.text
+    record = OrderRecord.objects.get(order_id=order_id)
+    assert record.credit_due_at is not None and not record.credited
+    assert balance(customer_user).pending == 0
+
+    # when: the periodic sweep runs (as Celery beat would)
+    delivered = tasks.deliver_order_work_task.apply(kwargs={"grace_minutes": 0}, throw=True).get()
+
+    # then: credited once, and the balance mirrored into the user's metadata
+    assert delivered["credited"] == 1
+    assert balance(customer_user).pending == 20
+    customer_user.refresh_from_db()
+    assert customer_user.get_value_from_metadata("loyalty.points_pending") == "20"
+    assert tasks.deliver_order_work_task.apply(kwargs={"grace_minutes": 0}, throw=True).get()["credited"] == 0

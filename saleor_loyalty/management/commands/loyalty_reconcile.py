@@ -1,4 +1,5 @@
-"""``manage.py loyalty_reconcile``: check every ledger invariant over all accounts.
+"""``manage.py loyalty_reconcile``: check every ledger invariant over all accounts, and that no
+order's credit, cancellation or refund stayed undelivered past the grace period.
 
 Prints a readable report and exits non-zero (``CommandError``) on any mismatch. The checks are
 the ledger's own (``saleor_loyalty.ledger.checks``); this command only runs and prints them.
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             "--grace-minutes",
             type=int,
             default=60,
-            help="how long past due a hold or lot may be before it is reported (default 60)",
+            help="how long past due a hold, lot or order's credit/reversal may be before it is reported (default 60)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

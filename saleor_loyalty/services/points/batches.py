@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ... import ledger
 from ...ledger import LockedAccount, PostedTransaction
-from ...models import HoldStatus, PointHold, PointLot
+from ...models import HoldStatus, OrderRecord, OrderStatus, PointHold, PointLot
 from .values import BatchResult
 
 
@@ -34,9 +34,15 @@ def expire_due_points(*, now: datetime | None = None, batch_size: int = 500) -> 
 
 
 def release_stale_holds(*, now: datetime | None = None, batch_size: int = 500) -> BatchResult:
-    """Release the holds whose checkout never became an order in time."""
+    """Release the holds whose checkout never became an order in time.
+
+    A hold whose checkout did become a recorded (not cancelled) order is never released: its
+    discount was spent on the order, so the delivery sweep captures it instead
+    (``order_delivery.capture_placed_order_holds``).
+    """
     now = now or timezone.now()
-    due = Q(status=HoldStatus.ACTIVE, expires_at__lte=now)
+    placed = OrderRecord.objects.exclude(status=OrderStatus.CANCELLED).exclude(checkout_token="")
+    due = Q(status=HoldStatus.ACTIVE, expires_at__lte=now) & ~Q(checkout_token__in=placed.values("checkout_token"))
 
     def release_all(locked: LockedAccount) -> list[PostedTransaction]:
         holds = PointHold.objects.filter(due, account_id=locked.account_id).order_by("expires_at", "id")
