@@ -133,9 +133,10 @@ def _refresh(order_id: str, config: ProgramConfig, now: datetime, mirror: Mirror
 
 
 def _placed_order_holds(cutoff: datetime) -> Q:
-    orders_placed = OrderRecord.objects.filter(placed_at__lte=cutoff).exclude(
-        status=OrderStatus.CANCELLED).exclude(checkout_token="").values("checkout_token")
-    return Q(status=HoldStatus.ACTIVE, checkout_token__in=orders_placed)
+    """Active holds spent by an order placed by ``cutoff``: the order used the hold's own
+    redemption code (``points.spent_holds``; a hold whose code the shopper removed before
+    ordering was not spent and is released as usual)."""
+    return Q(status=HoldStatus.ACTIVE, id__in=points.spent_holds(placed_by=cutoff))
 
 
 def capture_placed_order_holds(*, cutoff: datetime, now: datetime | None = None, batch_size: int = 200) -> int:

@@ -213,6 +213,21 @@ def test_a_hold_of_a_placed_order_is_captured_not_released(
     assert _problems(now + 4 * 60 * MINUTE) == []
 
 
+def test_a_hold_whose_code_the_order_did_not_use_is_released_not_captured(
+    shopper: Any, redeemed: Any, config: ProgramConfig, now: datetime
+):
+    # given the shopper took the points discount off and ordered without it
+    orders.record_order(make_order("o1", shopper, placed_at=now, goods="100.00", checkout_token="tok"))
+
+    # when the hold times out: the sweep, then the release job
+    swept = order_delivery.deliver_due_order_work(config=config, now=now + 3 * 60 * MINUTE)
+    released = points.release_stale_holds(now=now + 3 * 60 * MINUTE)
+
+    # then no discount was spent, so the points come back
+    assert (swept.captured, released.processed) == (0, 1)
+    assert _balance(shopper) == (5000, 0, 0)
+
+
 def test_the_hold_of_a_cancelled_order_is_given_back(
     shopper: Any, redeemed: Any, config: ProgramConfig, now: datetime
 ):

@@ -14,7 +14,7 @@ Modules: ``values`` (what goes in and out), ``accounts`` (which account, created
 
 from .accounts import get_account_for_customer
 from .balances import get_balance, get_balances, get_customer_balances
-from .batches import expire_due_points, mature_due_points, release_stale_holds
+from .batches import expire_due_points, mature_due_points, release_stale_holds, spent_holds
 from .credits import adjust_points, credit_bonus, credit_points_for_order
 from .holds import capture_hold_for_order, hold_points_for_checkout, redeem_points, release_hold_for_checkout
 from .reversals import (
@@ -55,4 +55,5 @@ __all__ = [
     "reverse_bonus",
     "reverse_points_for_cancellation",
     "reverse_points_for_refund",
+    "spent_holds",
 ]

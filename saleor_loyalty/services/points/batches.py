@@ -33,16 +33,28 @@ def expire_due_points(*, now: datetime | None = None, batch_size: int = 500) -> 
                       lambda locked: [ledger.expire(locked, lot, now=now) for lot in _lots(locked, due)])
 
 
+def spent_holds(*, placed_by: datetime | None = None) -> QuerySet[Any]:
+    """The ids of holds whose redemption code is the voucher of a recorded, not cancelled order
+    (placed by ``placed_by`` when given): the order took the discount those points pay for."""
+    from ...models import CodeKind, DiscountCode
+
+    orders = OrderRecord.objects.exclude(status=OrderStatus.CANCELLED).exclude(voucher_code="")
+    if placed_by is not None:
+        orders = orders.filter(placed_at__lte=placed_by)
+    return DiscountCode.objects.filter(
+        kind=CodeKind.REDEMPTION, hold__isnull=False, code__in=orders.values("voucher_code")).values("hold_id")
+
+
 def release_stale_holds(*, now: datetime | None = None, batch_size: int = 500) -> BatchResult:
     """Release the holds whose checkout never became an order in time.
 
-    A hold whose checkout did become a recorded (not cancelled) order is never released: its
-    discount was spent on the order, so the delivery sweep captures it instead
-    (``order_delivery.capture_placed_order_holds``).
+    A hold spent by a recorded (not cancelled) order, its redemption code being the order's
+    voucher, is never released: the delivery sweep captures it instead
+    (``order_delivery.capture_placed_order_holds``). A hold whose code the shopper removed
+    before ordering was not spent and is released like any other.
     """
     now = now or timezone.now()
-    placed = OrderRecord.objects.exclude(status=OrderStatus.CANCELLED).exclude(checkout_token="")
-    due = Q(status=HoldStatus.ACTIVE, expires_at__lte=now) & ~Q(checkout_token__in=placed.values("checkout_token"))
+    due = Q(status=HoldStatus.ACTIVE, expires_at__lte=now) & ~Q(id__in=spent_holds())
 
     def release_all(locked: LockedAccount) -> list[PostedTransaction]:
         holds = PointHold.objects.filter(due, account_id=locked.account_id).order_by("expires_at", "id")
