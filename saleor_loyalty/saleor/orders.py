@@ -20,11 +20,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from ..config import ProgramConfig
 from ..engine.money import prorate
-from .mappers import GIFT_METADATA_KEY
+from ..exceptions import OrderNotFound
 from .checkout_reader import read_checkout
+from .mappers import GIFT_METADATA_KEY
 
 if TYPE_CHECKING:
     from saleor.checkout.fetch import CheckoutInfo, CheckoutLineInfo
@@ -62,14 +64,22 @@ def check_checkout_before_order(
 
 
 def get_order_facts(order: Order) -> OrderFacts:
-    """What the customer paid for goods and shipping, line by line (one query for the lines)."""
+    """What the customer paid for goods and shipping, line by line: one query for the lines with
+    their variant, product and this channel's listing price (the price before ours)."""
+    from django.db.models import FilteredRelation, Q
+
     from ..services.orders import OrderFacts, OrderLineFacts
 
     currency = order.currency
     shipping = Decimal(order.shipping_price_gross_amount or 0)
     goods_total = max(Decimal(0), Decimal(order.total_gross_amount) - shipping)
-    order_lines = list(order.lines.select_related("variant__product").order_by("pk"))
-    list_prices = get_list_prices(order, order_lines)
+    order_lines = list(
+        order.lines.select_related("variant__product")
+        .annotate(listing=FilteredRelation(
+            "variant__channel_listings", condition=Q(variant__channel_listings__channel_id=order.channel_id)))
+        .annotate(list_price=models.F("listing__price_amount"))
+        .order_by("pk")
+    )
     line_totals = [Decimal(line.total_price_gross_amount) for line in order_lines]
     # An entire-order voucher may not be spread over the lines: share the goods total by weight.
     paid = line_totals if sum(line_totals, Decimal(0)) == goods_total or not line_totals or not any(line_totals) \
@@ -78,31 +88,19 @@ def get_order_facts(order: Order) -> OrderFacts:
     for line, paid_total in zip(order_lines, paid):
         variant = line.variant
         product = variant.product if variant is not None else None
+        list_price = None if line.list_price is None else Decimal(line.list_price)
         lines.append(OrderLineFacts(
             line_id=str(line.pk), variant_id=variant.pk if variant is not None else 0,
             product_id=product.pk if product is not None else 0,
             category_ids=(product.category_id,) if product is not None and product.category_id else (),
             quantity=int(line.quantity), paid_total=paid_total,
-            **get_line_prices(line, list_prices.get(line.variant_id)),
+            **get_line_prices(line, list_price),
         ))
     return OrderFacts(
         order_id=str(order.pk), user_id=order.user_id, email=order.user_email or "", channel=order.channel.slug,
         currency=currency, goods_total=goods_total, shipping=shipping, placed_at=order.created_at,
         lines=tuple(lines), checkout_token=str(order.checkout_token or ""), voucher_code=order.voucher_code or "",
     )
-
-
-def get_list_prices(order: Order, order_lines: list[Any]) -> dict[int, Decimal]:
-    """The channel listing price of each line's variant (one query): the price before ours."""
-    from saleor.product.models import ProductVariantChannelListing
-
-    variant_ids = {line.variant_id for line in order_lines if line.variant_id is not None}
-    if not variant_ids:
-        return {}
-    rows = ProductVariantChannelListing.objects.filter(
-        channel_id=order.channel_id, variant_id__in=variant_ids, price_amount__isnull=False
-    ).values_list("variant_id", "price_amount")
-    return {variant_id: Decimal(price) for variant_id, price in rows}
 
 
 def get_line_prices(line: Any, list_price: Decimal | None) -> dict[str, Any]:
@@ -150,7 +148,13 @@ def handle_order_event(event: str, order: Order, config: ProgramConfig) -> None:
     if kind is None:
         return
     refunded = calculate_refunded_amount(order) if kind == OrderEvent.REFUNDED else None
-    outcome = order_events.handle_order_event(
-        kind, order_id=str(order.pk), facts=get_order_facts(order), refunded_amount=refunded, config=config
-    )
+    # The facts (a read of the order's lines) only where they are needed: recording the order,
+    # or an event for an order never recorded (made before the plugin, a staff draft order).
+    facts = get_order_facts(order) if kind == OrderEvent.CREATED else None
+    try:
+        outcome = order_events.handle_order_event(
+            kind, order_id=str(order.pk), facts=facts, refunded_amount=refunded, config=config)
+    except OrderNotFound:
+        outcome = order_events.handle_order_event(
+            kind, order_id=str(order.pk), facts=get_order_facts(order), refunded_amount=refunded, config=config)
     schedule_follow_ups(outcome.follow_ups, config)

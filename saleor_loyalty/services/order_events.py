@@ -66,9 +66,10 @@ FollowUp = CreditOrder | RefreshOrderOwners
 
 @dataclass(frozen=True)
 class EventOutcome:
-    """What an event did at once, and what must follow once its transaction commits."""
+    """What an event did at once, and what must follow once its transaction commits. ``order``
+    is None when the event did not need to read the order (a payment marked in one UPDATE)."""
 
-    order: OrderInfo
+    order: OrderInfo | None
     follow_ups: tuple[FollowUp, ...]
     captured: RedemptionInfo | None = None
     cancelled: CancelResult | None = None
@@ -108,9 +109,11 @@ def handle_order_event(
             raise InvalidInput("order_created needs the order's facts", field="facts")
         order = orders.record_order(facts, now=now)
         captured = None
-        if facts.checkout_token:
+        if facts.checkout_token and facts.voucher_code:  # points are spent only through their code
             captured = redemption.capture_redemption(facts.checkout_token, order_id=order_id, now=now)
         return EventOutcome(order, (), captured=captured)
+    if event == OrderEvent.PAID and _mark_credit_due(order_id, now):
+        return EventOutcome(None, (CreditOrder(order_id),))  # one statement: the common case
     order = _ensure_recorded(order_id, facts, now)
     if event == OrderEvent.PAID:
         return _paid(order, now)
@@ -132,12 +135,16 @@ def _ensure_recorded(order_id: str, facts: OrderFacts | None, now: datetime) -> 
         return orders.record_order(facts, now=now)
 
 
-def _paid(order: OrderInfo, now: datetime) -> EventOutcome:
+def _mark_credit_due(order_id: str, now: datetime) -> bool:
     # Written (and committed with the caller's transaction) before any task is queued: a broker
     # that is down loses the message, not the credit.
-    marked = OrderRecord.objects.filter(order_id=order.order_id, credited=False).exclude(
-        status=OrderStatus.CANCELLED).update(credit_due_at=Coalesce("credit_due_at", now))
-    return EventOutcome(order, (CreditOrder(order.order_id),) if marked else ())
+    return bool(OrderRecord.objects.filter(order_id=order_id, credited=False).exclude(
+        status=OrderStatus.CANCELLED).update(credit_due_at=Coalesce("credit_due_at", now)))
+
+
+def _paid(order: OrderInfo, now: datetime) -> EventOutcome:
+    """The order was just recorded late (or is credited or cancelled already)."""
+    return EventOutcome(order, (CreditOrder(order.order_id),) if _mark_credit_due(order.order_id, now) else ())
 
 
 def _owners_follow_up(order: OrderInfo) -> tuple[FollowUp, ...]:

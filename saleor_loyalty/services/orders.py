@@ -10,6 +10,7 @@ events that trigger them can fire more than once.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -26,6 +27,7 @@ from ..exceptions import InvalidInput, OrderNotFound
 from ..models import CodeKind, CodeStatus, CompanyMember, DiscountCode, OrderRecord, OrderStatus
 from . import points, referrals
 from .codes import generate_code
+from .order_records import insert_new_record
 from .customers import build_customer_snapshot
 from .rules.fields import Problems, raise_problems
 from .rules.versions import get_compiled_rules
@@ -185,33 +187,41 @@ def record_order(facts: OrderFacts, *, now: datetime | None = None) -> OrderInfo
 
     Recording the same order again updates its amounts and lines while it is neither credited
     nor cancelled; after that the record is the truth the points were computed from and stays.
+    A new order costs one statement (an INSERT that finds the buyer's company itself), plus one
+    when it used a referral or next-purchase code, which the order spends.
     """
     raise_problems(_check_facts(facts))
     now = now or timezone.now()
-    company_id = None
-    if facts.user_id is not None:
-        company_id = CompanyMember.objects.filter(user_id=facts.user_id).values_list("company_id", flat=True).first()
     values = {
-        "user_id": facts.user_id, "email": facts.email, "company_id": company_id, "channel": facts.channel,
+        "user_id": facts.user_id, "email": facts.email, "channel": facts.channel,
         "currency": facts.currency, "goods_total": facts.goods_total, "shipping": facts.shipping,
         "placed_at": facts.placed_at, "lines": _lines_json(facts.lines), "checkout_token": facts.checkout_token,
         "voucher_code": facts.voucher_code, "updated_at": now,
     }
-    with transaction.atomic():
-        record, created = OrderRecord.objects.select_for_update().get_or_create(
-            order_id=facts.order_id, defaults={**values, "created_at": now}
-        )
-        if not created and not record.credited and record.status == OrderStatus.PLACED:
-            for name, value in values.items():
-                setattr(record, name, value)
-            record.save()
-        if facts.voucher_code and facts.user_id is not None:
+    spends_code = bool(facts.voucher_code) and facts.user_id is not None
+    with transaction.atomic() if spends_code else nullcontext():
+        record = insert_new_record(facts.order_id, values, now=now) or _update_record(facts, values)
+        if spends_code:
             # A referral or next-purchase code is spent by the order that used it.
             DiscountCode.objects.filter(
                 code=facts.voucher_code, user_id=facts.user_id, status=CodeStatus.ACTIVE,
                 kind__in=[CodeKind.REFERRAL, CodeKind.NEXT_PURCHASE],
             ).update(status=CodeStatus.USED, order_id=facts.order_id, closed_at=now)
     return _info(record)
+
+
+def _update_record(facts: OrderFacts, values: dict[str, object]) -> OrderRecord:
+    """The order was recorded before: update it while it may still change (locked)."""
+    company_id = None
+    if facts.user_id is not None:
+        company_id = CompanyMember.objects.filter(user_id=facts.user_id).values_list("company_id", flat=True).first()
+    with transaction.atomic():
+        record = OrderRecord.objects.select_for_update().get(order_id=facts.order_id)
+        if not record.credited and record.status == OrderStatus.PLACED:
+            for name, value in {**values, "company_id": company_id}.items():
+                setattr(record, name, value)
+            record.save()
+    return record
 
 
 def get_order(order_id: str) -> OrderInfo:

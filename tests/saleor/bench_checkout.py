@@ -24,18 +24,17 @@ HTTP_PHASES = int(os.environ.get("LOYALTY_BENCH_HTTP_PHASES", "3"))
 SHOPPERS = 8
 
 
-def bench_in_process(overhead_shop: Any, settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+def bench_in_process(overhead_shop: Any, settings: Any) -> None:
     rows = []
     for name, case in cases(overhead_shop).items():
         for lines in (1, 10, 30):
             for on in (False, True):  # warm-up
-                measure(case, lines, settings=settings, capture_on_commit=django_capture_on_commit_callbacks, on=on)
+                measure(case, lines, settings=settings, on=on)
             times: dict[bool, list[float]] = {False: [], True: []}
             statements: dict[bool, int] = {}
             for pair in range(PAIRS):
                 for on in ((False, True) if pair % 2 == 0 else (True, False)):
-                    sql, seconds, _ = measure(case, lines, settings=settings,
-                                              capture_on_commit=django_capture_on_commit_callbacks, on=on)
+                    sql, seconds, _ = measure(case, lines, settings=settings, on=on)
                     times[on].append(seconds)
                     statements[on] = len(sql)
             off_ms, on_ms = (statistics.median(times[side]) * 1000 for side in (False, True))

@@ -66,16 +66,17 @@ class Case:
     act: Callable[[Any], Any]
 
 
-def measure(case: Case, lines: int, *, settings: Any, capture_on_commit: Callable[..., Any],
-            on: bool) -> tuple[list[str], float, Any]:
+def measure(case: Case, lines: int, *, settings: Any, on: bool) -> tuple[list[str], float, Any]:
     """(statements' SQL, seconds, state) of one run of ``case`` at ``lines`` lines, plugin ``on`` or off.
 
-    The hooks Saleor schedules on commit run inside the measured block, as they do right after a
-    real request's transaction; the Celery tasks they schedule are queued, not run.
+    The hooks Saleor schedules on commit run inside the measured block, as right after a real
+    request's transaction: Saleor's test ``ApiClient`` runs a request's on-commit callbacks
+    before it returns (wrapping it again would run them twice). The Celery tasks they schedule
+    are recorded, not run.
     """
     with plugin(settings, on), tasks_queued():
         state = case.prepare(lines)
-        with CaptureQueriesContext(connection) as captured, capture_on_commit(execute=True):
+        with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             case.act(state)
             elapsed = time.perf_counter() - started
