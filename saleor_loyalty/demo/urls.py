@@ -1,18 +1,22 @@
-"""The demo serves the plugin's GraphQL API (and GraphiQL on GET) at ``/graphql/``."""
+"""The demo serves the plugin's GraphQL API (and the query page on GET) at ``/graphql/`` and the
+staff console at ``/console/``."""
 
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import path, re_path
 
+from saleor_loyalty.console.auth import DjangoConsoleAuth
+from saleor_loyalty.console.site import ConsoleSite, as_view
 from saleor_loyalty.graphql.auth import SignedTokenBackend
 from saleor_loyalty.graphql.view import GraphQLView
 
 from .events import DEMO_CONFIG
 
 API_PATH = "/graphql/"
+CONSOLE_PATH = "/console/"
 
 # Tokens last a working day, so a GraphiQL tab left open keeps working through the demo.
 _backend = SignedTokenBackend(max_age=timedelta(hours=8))
@@ -25,4 +29,10 @@ def api(request: HttpRequest) -> HttpResponse:
     return _view(request)
 
 
-urlpatterns = [path(API_PATH.strip("/") + "/", api)]
+console_site = ConsoleSite(prefix=CONSOLE_PATH, auth=DjangoConsoleAuth(_backend), config=lambda: DEMO_CONFIG,
+                           api_url=API_PATH)
+
+urlpatterns = [
+    path(API_PATH.strip("/") + "/", api),
+    re_path(r"^console/(?P<path>.*)$", as_view(console_site)),
+]

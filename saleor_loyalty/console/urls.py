@@ -1,0 +1,14 @@
+"""The console's pages and the permission each needs (Saleor's enums, as the API asks them)."""
+
+from __future__ import annotations
+
+from ..graphql.auth import LoyaltyPermission as P
+from .site import route
+from .views import home, signin
+
+ROUTES = (
+    route(r"sign-in/", signin.sign_in, public=True),
+    route(r"sign-in/link/(?P<token>[-:_A-Za-z0-9]+)/", signin.sign_in_link, public=True),
+    route(r"sign-out/", signin.sign_out, public=True),
+    route(r"", home.home),
+)
