@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from ..config import ProgramConfig
@@ -94,7 +94,10 @@ class ConsoleSite:
             return forbidden(page, _("The console is for shop staff only."))
         if found.permission is not None and not requestor.has_perm(found.permission):
             return forbidden(page, _("This page needs the %(permission)s permission.") % {"permission": found.permission.name})
-        return found.view(page, **kwargs)
+        try:
+            return found.view(page, **kwargs)
+        except Http404:
+            return _not_found(page)
 
 
 def request_is_post(request: HttpRequest) -> bool:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from ..graphql.auth import LoyaltyPermission as P
 from .site import route
-from .views import home, signin
+from .views import customers, home, signin
 
 ROUTES = (
     route(r"sign-in/", signin.sign_in, public=True),
     route(r"sign-in/link/(?P<token>[-:_A-Za-z0-9]+)/", signin.sign_in_link, public=True),
     route(r"sign-out/", signin.sign_out, public=True),
     route(r"", home.home),
+    route(r"customers/", customers.customer_list, P.MANAGE_USERS),
+    route(r"customers/(?P<customer_id>[0-9]{1,18})/", customers.customer_detail, P.MANAGE_USERS),
 )
