@@ -9,7 +9,7 @@ back into errors beside the fields they name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -24,9 +24,12 @@ class Field:
     label: Any
     kind: str = "text"  # text, number, decimal, select, checkbox, textarea, datetime
     required: bool = False
-    choices: Sequence[tuple[str, Any]] = ()
+    choices: Sequence[tuple[str, Any]] | Callable[[], Sequence[tuple[str, Any]]] = ()
     help: Any = ""
     default: Any = ""
+    # Left empty: None (the service clears the value) when True; left out (unchanged, or the
+    # model's default on create) when False. Required fields always send their text.
+    clearable: bool = True
 
 
 def enum_choices(enum: type[Enum], *, blank: bool = False) -> list[tuple[str, str]]:
@@ -66,20 +69,21 @@ def read_values(fields: Iterable[Field], data: QueryDict) -> tuple[dict[str, Any
                 values[field.name] = datetime.fromisoformat(raw.strip()).replace(tzinfo=UTC)
             except ValueError:
                 values[field.name] = raw  # the service's parser reports it in its own words
-        elif field.kind == "textarea" or (field.kind == "text" and not raw.strip() and field.required):
+        elif raw.strip() or field.required or field.kind == "textarea":
             values[field.name] = raw
-        else:
-            values[field.name] = raw if raw.strip() else None
+        elif field.clearable:
+            values[field.name] = None
     return values, shown
 
 
 def bound_fields(fields: Iterable[Field], values: Mapping[str, Any], errors: Mapping[str, list[str]]) -> list[dict[str, Any]]:
-    """What ``field.html`` renders for each field."""
+    """What ``field.html`` renders for each field; choices may be a callable (read per request)."""
     return [
         {
             "name": field.name, "label": field.label, "kind": field.kind, "required": field.required,
-            "choices": field.choices, "help": field.help, "value": values.get(field.name, ""),
-            "checked": values.get(field.name) is True, "errors": errors.get(field.name, []),
+            "choices": field.choices() if callable(field.choices) else field.choices, "help": field.help, "value": values.get(field.name, ""),
+            "checked": values.get(field.name) is True,
+            "errors": [_without_prefix(field.name, message) for message in errors.get(field.name, [])],
             "id": f"f-{field.name}",
         }
         for field in fields
@@ -90,3 +94,8 @@ def unmatched_errors(fields: Iterable[Field], errors: Mapping[str, list[str]], g
     """Messages with no field on the form (``general`` plus fields the form does not show)."""
     names = {field.name for field in fields}
     return [*general, *(message for name, messages in errors.items() if name not in names for message in messages)]
+
+
+def _without_prefix(name: str, message: str) -> str:
+    """``threshold: must be >= 0`` shown beside the threshold field reads ``must be >= 0``."""
+    return message.removeprefix(f"{name}: ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..graphql.auth import LoyaltyPermission as P
 from .site import route
-from .views import customers, home, signin
+from .views import customers, home, rules, signin
 
 ROUTES = (
     route(r"sign-in/", signin.sign_in, public=True),
@@ -13,4 +13,8 @@ ROUTES = (
     route(r"", home.home),
     route(r"customers/", customers.customer_list, P.MANAGE_USERS),
     route(r"customers/(?P<customer_id>[0-9]{1,18})/", customers.customer_detail, P.MANAGE_USERS),
+    *rules.TIERS.routes(P.MANAGE_DISCOUNTS),
+    *rules.EARN_RULES.routes(P.MANAGE_DISCOUNTS),
+    *rules.GIFT_RULES.routes(P.MANAGE_DISCOUNTS),
+    route(r"referral/", rules.referral_settings, P.MANAGE_DISCOUNTS),
 )
