@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..graphql.auth import LoyaltyPermission as P
 from .site import route
-from .views import customers, home, rules, signin
+from .views import customers, home, price_lists, rules, signin
 
 ROUTES = (
     route(r"sign-in/", signin.sign_in, public=True),
@@ -17,4 +17,5 @@ ROUTES = (
     *rules.EARN_RULES.routes(P.MANAGE_DISCOUNTS),
     *rules.GIFT_RULES.routes(P.MANAGE_DISCOUNTS),
     route(r"referral/", rules.referral_settings, P.MANAGE_DISCOUNTS),
+    *price_lists.routes(P.MANAGE_DISCOUNTS),
 )

@@ -42,6 +42,7 @@ class RuleAdmin:
     update: Callable[[int, dict[str, Any]], Any]
     delete: Callable[[int], None]
     intro: Any = ""
+    form_template: str = "rule_form.html"
 
     def list_view(self, page: Page) -> HttpResponse:
         rows = [
@@ -74,9 +75,9 @@ class RuleAdmin:
                 code = exc.code
             else:
                 return page.redirect(f"{self.slug}/{saved.pk}/", notice="created" if row is None else "saved")
-        return page.render("rule_form.html", {
+        return page.render(self.form_template, {
             "admin": self, "row": row, "fields": bound_fields(self.fields, values, errors),
-            "general": unmatched_errors(self.fields, errors, general), "error_code": code,
+            "general": unmatched_errors(self.fields, errors, general), "error_code": code, **page.extra,
         }, status=400 if errors or general else 200)
 
     def switch_off_view(self, page: Page, pk: str) -> HttpResponse:
@@ -98,7 +99,7 @@ class RuleAdmin:
             row = self.get_row(int(pk))
             if row is None:
                 raise Http404 from exc
-            return page.render("rule_form.html", {
+            return page.render(self.form_template, {
                 "admin": self, "row": row, "fields": bound_fields(self.fields, initial_values(self.fields, row), {}),
                 "general": [exc.message], "error_code": exc.code,
             }, status=400)
