@@ -99,3 +99,27 @@ def get_tier_standing(user_id: int, *, config: ProgramConfig, now: datetime) -> 
     current = tier_id if tier_id in rules.tiers_by_id else None
     decision = select_tier(stats, tiers, current_tier_id=current, below_since=below_since, today=now.date())
     return TierStanding(tier_id, decision.next_tier, decision.grace_until)
+
+
+def count_members() -> int:
+    """Customers with a points account (their own; a company's pool is one account of its own)."""
+    return LoyaltyAccount.objects.filter(owner_kind=OwnerKind.CUSTOMER, user__isnull=False).count()
+
+
+def count_members_by_tier() -> list[tuple[Tier | None, int]]:
+    """How many customers hold each tier, by rank, and (``None``) how many hold none (two queries).
+
+    "None" counts customers with a points account and no tier; every tier is listed, empty or not.
+    """
+    from django.db.models import Count
+
+    held = dict(
+        CustomerLoyalty.objects.filter(tier__isnull=False).values_list("tier_id").annotate(n=Count("id")).values_list("tier_id", "n")
+    )
+    members_with_tier = CustomerLoyalty.objects.filter(tier__isnull=False).values("user_id")
+    without = (
+        LoyaltyAccount.objects.filter(owner_kind=OwnerKind.CUSTOMER, user__isnull=False)
+        .exclude(user_id__in=members_with_tier)
+        .count()
+    )
+    return [(None, without), *((tier, held.get(tier.pk, 0)) for tier in Tier.objects.order_by("rank", "id"))]
