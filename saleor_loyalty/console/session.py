@@ -82,19 +82,24 @@ def read_session(request: HttpRequest) -> ConsoleSession:
     return session
 
 
-def write_session(response: HttpResponse, session: ConsoleSession, *, request: HttpRequest, path: str) -> None:
-    """Set (or refresh) the cookie on ``response``."""
+def dump_session(session: ConsoleSession) -> str:
+    """The cookie's value for ``session`` (signed, not encrypted: it holds no secret)."""
     data: dict[str, object] = {"sid": session.sid}
     if session.user_id is not None:
         data.update(u=session.user_id, via=session.via, t=session.signed_in_at, e=int(session.embedded))
         if session.permission_cap is not None:
             data["cap"] = sorted(session.permission_cap)
+    return signing.dumps(data, salt=_SESSION_SALT, compress=True)
+
+
+def write_session(response: HttpResponse, session: ConsoleSession, *, request: HttpRequest, path: str) -> None:
+    """Set (or refresh) the cookie on ``response``."""
     secure = request.is_secure()
     # A third-party iframe (Dashboard on another site) is sent no Lax cookie: it needs None +
     # Secure; over plain http keep Lax (local use, or Dashboard on the same site).
     samesite = "None" if session.embedded and secure else "Lax"
     response.set_cookie(
-        COOKIE_NAME, signing.dumps(data, salt=_SESSION_SALT, compress=True), max_age=IDLE_SECONDS,
+        COOKIE_NAME, dump_session(session), max_age=IDLE_SECONDS,
         path=path, secure=secure, httponly=True, samesite=samesite,
     )
 

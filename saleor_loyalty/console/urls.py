@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..graphql.auth import LoyaltyPermission as P
 from .site import route
-from .views import customers, home, price_lists, rules, signin
+from .views import customers, home, price_lists, rules, signin, what_if
 
 ROUTES = (
     route(r"sign-in/", signin.sign_in, public=True),
@@ -18,4 +18,5 @@ ROUTES = (
     *rules.GIFT_RULES.routes(P.MANAGE_DISCOUNTS),
     route(r"referral/", rules.referral_settings, P.MANAGE_DISCOUNTS),
     *price_lists.routes(P.MANAGE_DISCOUNTS),
+    route(r"what-if/", what_if.what_if, P.MANAGE_ORDERS),
 )

@@ -41,8 +41,10 @@ def overview(page: Page) -> HttpResponse:
         period = parse_period(label)
         report = calculate_program_metrics(period, point_value=point_value, channel=channel, currency=currency)
     except LoyaltyError as exc:
+        # The landing page of a shop without orders yet says why there are no figures; only a
+        # period the staff typed is a bad request.
         context["error"] = exc.message
-        return page.render("overview.html", context, status=400)
+        return page.render("overview.html", context, status=400 if "period" in get else 200)
     row = report.overall
     buckets = _buckets(period)
     per_bucket = [
