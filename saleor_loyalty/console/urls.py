@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..graphql.auth import LoyaltyPermission as P
 from .site import route
-from .views import customers, home, price_lists, rules, signin, what_if
+from .views import companies, customers, home, price_lists, rebates, rules, signin, what_if
 
 ROUTES = (
     route(r"sign-in/", signin.sign_in, public=True),
@@ -19,4 +19,8 @@ ROUTES = (
     route(r"referral/", rules.referral_settings, P.MANAGE_DISCOUNTS),
     *price_lists.routes(P.MANAGE_DISCOUNTS),
     route(r"what-if/", what_if.what_if, P.MANAGE_ORDERS),
+    route(r"companies/", companies.company_list, P.MANAGE_USERS),
+    route(r"companies/(?P<pk>[0-9]{1,18})/", companies.company_detail, P.MANAGE_USERS),
+    route(r"rebates/", rebates.rebate_list, P.MANAGE_DISCOUNTS),
+    route(r"rebates/(?P<pk>[0-9]{1,18})/", rebates.rebate_detail, P.MANAGE_DISCOUNTS),
 )

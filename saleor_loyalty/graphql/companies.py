@@ -1,5 +1,6 @@
 """The B2B part of the API: company queries and the company and membership mutations
-(``types/company.py`` and ``types/rebate.py`` hold the types, ``company_errors.py`` the errors).
+and the rebate program mutations (``types/company.py``, ``types/rebate.py`` and
+``types/rebate_program.py`` hold the types, ``company_errors.py`` the errors).
 
 ``schema.py`` registers it with one import and two spreads::
 
@@ -18,6 +19,8 @@ from .mutations.company_member_add import LoyaltyCompanyMemberAdd
 from .mutations.company_member_remove import LoyaltyCompanyMemberRemove
 from .mutations.company_member_update import LoyaltyCompanyMemberUpdate
 from .mutations.company_update import LoyaltyCompanyUpdate
+from .mutations.rebate_program_create import LoyaltyRebateProgramCreate
+from .mutations.rebate_program_update import LoyaltyRebateProgramUpdate
 from .queries.companies import CompanyQueries
 
 COMPANY_QUERIES: tuple[type[graphene.ObjectType], ...] = (CompanyQueries,)
@@ -29,4 +32,6 @@ COMPANY_MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyCompanyMemberAdd": LoyaltyCompanyMemberAdd,
     "loyaltyCompanyMemberUpdate": LoyaltyCompanyMemberUpdate,
     "loyaltyCompanyMemberRemove": LoyaltyCompanyMemberRemove,
+    "loyaltyRebateProgramCreate": LoyaltyRebateProgramCreate,
+    "loyaltyRebateProgramUpdate": LoyaltyRebateProgramUpdate,
 }

@@ -14,8 +14,9 @@ LoyaltyCompanyErrorCode = error_code_enum(
         "COMPANY_PERMISSION_DENIED",
         "LAST_COMPANY_ADMIN",
         "NOT_COMPANY_MEMBER",
+        "REBATE_PROGRAM_NOT_FOUND",
     ],
-    description="Error codes of the company mutations (companies, members, roles, redemption limits).",
+    description="Error codes of the company mutations (companies, members, roles, redemption limits, rebate programs).",
 )
 
 

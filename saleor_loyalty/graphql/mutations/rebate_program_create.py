@@ -1,0 +1,57 @@
+"""``loyaltyRebateProgramCreate``: staff create a volume rebate program."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import graphene
+
+from ...exceptions import InvalidInput
+from ...services import rebate_admin, rebates, rule_fields
+from ..auth import LoyaltyPermission
+from ..company_errors import LoyaltyCompanyError
+from ..core.mutations import BaseMutation
+from ..types.rebate_program import LoyaltyRebateBandInput, LoyaltyRebateProgram
+from ..types.rules import LoyaltyDecimal
+
+
+class LoyaltyRebateProgramCreate(BaseMutation):
+    program = graphene.Field(LoyaltyRebateProgram, description="The program created.")
+
+    class Arguments:
+        name = graphene.String(required=True)
+        period = graphene.String(required=True, description="`month`, `quarter` or `year`.")
+        currency = graphene.String(required=True)
+        starts_on = graphene.Date(required=True, description="The first day of the first period paid for.")
+        bands = graphene.List(graphene.NonNull(LoyaltyRebateBandInput), required=True)
+        payout = graphene.String(default_value="points", description="`points` (default) or `code`.")
+        point_value = LoyaltyDecimal(description="Money per point; required for a points payout.")
+        channel = graphene.String(description="Only this channel's orders count.")
+        points_valid_days = graphene.Int(description="Rebate points expire after this many days.")
+        settle_days = graphene.Int(default_value=0, description="Days after a period's end before it closes.")
+
+    class Meta:
+        description = "Create a volume rebate program for companies. Requires MANAGE_DISCOUNTS."
+        error_type_class = LoyaltyCompanyError
+        permissions = (LoyaltyPermission.MANAGE_DISCOUNTS,)
+
+    @classmethod
+    def perform_mutation(
+        cls, _root: Any, _info: Any, /, *, name: str, period: str, currency: str, starts_on: date, bands: list[Any],
+        payout: str = "points", point_value: Any = None, channel: str | None = None,
+        points_valid_days: int | None = None, settle_days: int = 0,
+    ) -> LoyaltyRebateProgramCreate:
+        value = None
+        if point_value is not None:
+            try:
+                value = rule_fields.decimal(places=4)(point_value)
+            except ValueError as exc:
+                raise InvalidInput(f"point_value: {exc}", field="point_value") from None
+        program = rebates.create_rebate_program(
+            name=name, period=period, currency=currency, starts_on=starts_on,
+            bands=rebate_admin.to_bands([(band.min_spend, band.percent) for band in bands]),
+            payout=payout, point_value=value, channel=channel, points_valid_days=points_valid_days,
+            settle_days=settle_days,
+        )
+        return cls(program=program)
