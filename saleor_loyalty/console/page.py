@@ -64,6 +64,15 @@ class Page:
     def base(self) -> str:
         return self.site.prefix
 
+    @property
+    def config(self) -> Any:
+        """The program's configuration: the plugin's, which the Saleor adapter puts on the
+        request (as for the GraphQL API), else the site's."""
+        from ..config import ProgramConfig
+
+        found = getattr(self.request, "loyalty_config", None)
+        return found if isinstance(found, ProgramConfig) else self.site.get_config()
+
     def csrf_token(self) -> str:
         return sessions.make_csrf_token(self.session)
 

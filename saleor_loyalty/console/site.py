@@ -33,10 +33,14 @@ class Route:
     view: PageView
     permission: LoyaltyPermission | None  # None: any signed-in staff member
     public: bool = False  # sign-in, handshake: no session needed
+    # The Dashboard handshake takes JSON only, which a cross-site form cannot send; it has no
+    # form to carry a token (and inside a third-party iframe no cookie to bind one to yet).
+    form_csrf: bool = True
 
 
-def route(pattern: str, view: PageView, permission: LoyaltyPermission | None = None, *, public: bool = False) -> Route:
-    return Route(re.compile(f"^{pattern}$"), view, permission, public)
+def route(pattern: str, view: PageView, permission: LoyaltyPermission | None = None, *, public: bool = False,
+          form_csrf: bool = True) -> Route:
+    return Route(re.compile(f"^{pattern}$"), view, permission, public, form_csrf)
 
 
 class ConsoleSite:
@@ -78,7 +82,7 @@ class ConsoleSite:
         return response
 
     def _respond(self, page: Page, found: Route, kwargs: dict[str, str], requestor: Requestor | None) -> HttpResponse:
-        if request_is_post(page.request) and not sessions.is_csrf_token_valid(
+        if found.form_csrf and request_is_post(page.request) and not sessions.is_csrf_token_valid(
             page.session, page.request.POST.get(sessions.CSRF_FIELD)
         ):
             return forbidden(page, _("The form has expired or did not come from this console. Reload the page and try again."))

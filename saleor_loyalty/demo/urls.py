@@ -10,6 +10,7 @@ from django.urls import path, re_path
 
 from saleor_loyalty.console.auth import DjangoConsoleAuth
 from saleor_loyalty.console.site import ConsoleSite, as_view
+from saleor_loyalty.console.views.app import manifest_response
 from saleor_loyalty.graphql.auth import SignedTokenBackend
 from saleor_loyalty.graphql.view import GraphQLView
 
@@ -35,4 +36,5 @@ console_site = ConsoleSite(prefix=CONSOLE_PATH, auth=DjangoConsoleAuth(_backend)
 urlpatterns = [
     path(API_PATH.strip("/") + "/", api),
     re_path(r"^console/(?P<path>.*)$", as_view(console_site)),
+    path("app/manifest", lambda request: manifest_response(request, CONSOLE_PATH)),
 ]

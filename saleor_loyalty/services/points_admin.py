@@ -116,3 +116,51 @@ def list_adjustments(*, user_id: int | None = None, limit: int = 50) -> list[Adj
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class OrderPointsLine:
+    """One ledger transaction about an order, as the order's owner saw it (signed, per bucket)."""
+
+    transaction_id: int
+    kind: str
+    bucket: str
+    points: int
+    reason: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OrderPoints:
+    """What the loyalty program did on one order: earned, reversed, held at checkout, redeemed."""
+
+    order_id: str
+    user_id: int | None
+    points_earned: int
+    points_reversed: int
+    points_held: int
+    hold_status: str
+    lines: tuple[OrderPointsLine, ...]
+
+
+def get_order_points(order_id: str) -> OrderPoints | None:
+    """The order's points story (three queries), or None when the program never saw the order."""
+    from ..models import OrderRecord, PointHold
+
+    record = OrderRecord.objects.filter(order_id=order_id).values_list(
+        "user_id", "points_earned", "points_reversed").first()
+    hold = PointHold.objects.filter(order_id=order_id).order_by("-id").values_list("points", "status").first()
+    legs = (
+        LedgerEntry.objects.filter(transaction__order_id=order_id, account__system_code__isnull=True)
+        .values_list("transaction_id", "transaction__kind", "bucket", "transaction__reason", "transaction__created_at")
+        .annotate(total=Sum("points"))
+        .order_by("transaction_id", "bucket")
+    )
+    lines = tuple(
+        OrderPointsLine(transaction_id, kind, bucket, total, reason, created_at)
+        for transaction_id, kind, bucket, reason, created_at, total in legs
+    )
+    if record is None and hold is None and not lines:
+        return None
+    user_id, earned, reversed_ = record if record is not None else (None, 0, 0)
+    return OrderPoints(order_id, user_id, earned, reversed_, hold[0] if hold else 0, hold[1] if hold else "", lines)

@@ -99,7 +99,7 @@ def _customer_context(page: Page, user: Any) -> dict[str, Any]:
     before = page.request.GET.get("before")
     statement = points.get_statement(owner, limit=STATEMENT_PAGE,
                                      before_entry_id=int(before) if before and before.isdigit() else None)
-    config = page.site.get_config()
+    config = page.config
     standing = accounts_read.get_tier_standing(user.pk, config=config, now=timezone.now())
     tiers = {tier.pk: tier for tier in _tiers_for(standing)}
     progress = None

@@ -36,7 +36,7 @@ def overview(page: Page) -> HttpResponse:
     channel = get.get("channel", "").strip() or None
     currency = get.get("currency", "").strip().upper() or None
     context: dict[str, Any] = {"period": label, "channel": channel or "", "currency": currency or "", "error": ""}
-    point_value = page.site.get_config().point_value
+    point_value = page.config.point_value
     try:
         period = parse_period(label)
         report = calculate_program_metrics(period, point_value=point_value, channel=channel, currency=currency)

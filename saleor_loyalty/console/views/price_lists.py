@@ -211,7 +211,7 @@ def preview(page: Page, pk: str) -> HttpResponse:
         else:
             try:
                 tables = quotes.get_tier_prices(channel, ids, user_id=int(buyer) if buyer else None,
-                                                config=page.site.get_config())
+                                                config=page.config)
             except LoyaltyError as exc:
                 context["error"] = exc.message
             else:

@@ -29,7 +29,7 @@ MAX_JSON_CHARS = 1_000_000
 
 
 def what_if(page: Page) -> HttpResponse:
-    config = page.site.get_config()
+    config = page.config
     current = load_rule_set("current", config)
     context: dict[str, Any] = {"days": "90", "channel": "", "error": "", "report": None,
                                "candidate": json.dumps(dump_rule_set(current), indent=2)}
