@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+import math
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 560, 240
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 14, 34
+LEFT, RIGHT, TOP, BOTTOM = 52, 30, 14, 34
 
 Number = int | Decimal | float
 
@@ -27,15 +28,20 @@ class Series:
     values: Sequence[Number | None]
 
 
-def _nice_max(value: float) -> float:
-    """The axis top: 1, 2, 2.5 or 5 times a power of ten at or above ``value``."""
+def _nice_max(value: float, *, whole: bool) -> float:
+    """The axis top: four gridline steps of 1, 2, 2.5 or 5 times a power of ten, reaching ``value``.
+
+    ``whole`` (counts) keeps the step a whole number, so no gridline reads 0.5 of a member.
+    """
     if value <= 0:
-        return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10.0 * magnitude
+        return 4.0 if whole else 1.0
+    quarter = value / 4
+    magnitude = 10 ** math.floor(math.log10(quarter))
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        if step >= quarter and (not whole or step == int(step)):
+            return 4 * step
+    return 40.0 * magnitude
 
 
 def _figure(value: Number | None) -> str:
@@ -46,12 +52,16 @@ def _figure(value: Number | None) -> str:
     return f"{Decimal(str(value)).normalize():,f}"
 
 
+def _whole(series: Sequence[Series]) -> bool:
+    return all(isinstance(v, int) for s in series for v in s.values if v is not None)
+
+
 def _axis(top: float, plot_w: float, plot_h: float) -> list[str]:
     parts = []
     for step in range(5):
         y = TOP + plot_h - plot_h * step / 4
         label = top * step / 4
-        text = f"{label:,.0f}" if top >= 4 else f"{label:,.2f}"
+        text = f"{label:,.0f}" if label == int(label) else f"{label:,.2f}".rstrip("0")
         parts.append(f'<line class="axis" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(text)}</text>')
     return parts
@@ -61,7 +71,7 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, ch
     """Grouped vertical bars: one group per label, one bar per series."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     peak = max((float(v) for s in series for v in s.values if v is not None), default=0.0)
-    top = _nice_max(peak)
+    top = _nice_max(peak, whole=_whole(series))
     parts = _axis(top, plot_w, plot_h)
     group_w = plot_w / max(len(labels), 1)
     bar_w = group_w * 0.8 / max(len(series), 1)
@@ -87,7 +97,7 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, c
     """One polyline per series, a dot (with its figure) at each label."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     peak = max((float(v) for s in series for v in s.values if v is not None), default=0.0)
-    top = _nice_max(peak)
+    top = _nice_max(peak, whole=_whole(series))
     parts = _axis(top, plot_w, plot_h)
     step = plot_w / max(len(labels) - 1, 1)
     for number, one in enumerate(series):

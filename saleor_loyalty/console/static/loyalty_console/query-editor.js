@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   function start(form) {
-    var output = form.querySelector("[data-output]");
+    var output = form.querySelector("[data-output]") || document.querySelector("[data-output]");
     var stored = window.sessionStorage ? window.sessionStorage.getItem("loyalty-query") : null;
     if (stored && !form.elements.query.value.trim()) form.elements.query.value = stored;
     form.addEventListener("submit", function (event) {
