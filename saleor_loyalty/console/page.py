@@ -84,6 +84,7 @@ class Page:
     def sign_out(self) -> None:
         self.session = sessions.ConsoleSession()
         self.session_cleared = True
+        self.requestor = Requestor()  # the page answering now shows no navigation or name either
 
     def render(self, template: str, context: Mapping[str, Any] | None = None, *, status: int = 200) -> HttpResponse:
         notice = NOTICES.get(self.request.GET.get("notice", ""))

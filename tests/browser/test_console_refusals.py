@@ -49,6 +49,7 @@ def test_a_customer_is_refused_on_every_page(browser: Any, live_server: Any) -> 
                             "path": "/console/"})
         browser.get(f"{live_server.url}/console/{page}")
         assert browser.find_element(By.ID, "message").text == "The console is for shop staff only.", page
+        assert not browser.find_elements(By.CSS_SELECTOR, "header nav"), page  # no navigation shown to them
     save_screenshot(browser, "console-refused")
 
 

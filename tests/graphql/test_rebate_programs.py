@@ -65,3 +65,9 @@ def test_only_rules_managers_create_programs(callers: Callers) -> None:  # noqa:
     for _name, client in callers.refused():
         assert_refused(client.post_graphql(CREATE, {"bands": BANDS, "pointValue": "0.01"}))
     assert not RebateProgram.objects.exists()
+
+
+def test_a_start_that_is_not_a_date_is_a_field_error(callers: Callers) -> None:  # noqa: F811
+    query = CREATE.replace('startsOn: "2025-01-01"', 'startsOn: ""')
+    refused = payload(callers.manager, query, {"bands": BANDS, "pointValue": "0.01"}, "loyaltyRebateProgramCreate")
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("startsOn", "INVALID")]

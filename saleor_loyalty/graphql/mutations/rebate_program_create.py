@@ -23,7 +23,8 @@ class LoyaltyRebateProgramCreate(BaseMutation):
         name = graphene.String(required=True)
         period = graphene.String(required=True, description="`month`, `quarter` or `year`.")
         currency = graphene.String(required=True)
-        starts_on = graphene.Date(required=True, description="The first day of the first period paid for.")
+        # Text, not graphene.Date: graphene 2's Date crashes on some literals ("") during validation.
+        starts_on = graphene.String(required=True, description="The first day of the first period paid for (YYYY-MM-DD).")
         bands = graphene.List(graphene.NonNull(LoyaltyRebateBandInput), required=True)
         payout = graphene.String(default_value="points", description="`points` (default) or `code`.")
         point_value = LoyaltyDecimal(description="Money per point; required for a points payout.")
@@ -38,10 +39,14 @@ class LoyaltyRebateProgramCreate(BaseMutation):
 
     @classmethod
     def perform_mutation(
-        cls, _root: Any, _info: Any, /, *, name: str, period: str, currency: str, starts_on: date, bands: list[Any],
+        cls, _root: Any, _info: Any, /, *, name: str, period: str, currency: str, starts_on: str, bands: list[Any],
         payout: str = "points", point_value: Any = None, channel: str | None = None,
         points_valid_days: int | None = None, settle_days: int = 0,
     ) -> LoyaltyRebateProgramCreate:
+        try:
+            first_day = date.fromisoformat(starts_on.strip())
+        except ValueError:
+            raise InvalidInput("starts_on: must be a date (YYYY-MM-DD)", field="starts_on") from None
         value = None
         if point_value is not None:
             try:
@@ -49,7 +54,7 @@ class LoyaltyRebateProgramCreate(BaseMutation):
             except ValueError as exc:
                 raise InvalidInput(f"point_value: {exc}", field="point_value") from None
         program = rebates.create_rebate_program(
-            name=name, period=period, currency=currency, starts_on=starts_on,
+            name=name, period=period, currency=currency, starts_on=first_day,
             bands=rebate_admin.to_bands([(band.min_spend, band.percent) for band in bands]),
             payout=payout, point_value=value, channel=channel, points_valid_days=points_valid_days,
             settle_days=settle_days,
