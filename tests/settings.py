@@ -26,3 +26,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"saleor_loyalty": {"handlers": ["console"], "level": "WARNING"}},
 }
+
+# pytest-django's live_server wraps the app in Django's static files handler, which needs a
+# STATIC_URL (the console serves its own files from the package; nothing is collected).
+STATIC_URL = "/static/"

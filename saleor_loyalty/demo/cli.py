@@ -2,8 +2,9 @@
 
 ``saleor-loyalty demo`` starts PostgreSQL (``DATABASE_URL``, else an embedded server that is
 deleted on exit), migrates, seeds a cast and an in-memory shop, and plays the story through the
-GraphQL API (docs/demo.md). ``--serve`` then keeps the API and GraphiQL on
-http://127.0.0.1:<port>/graphql/ until Ctrl-C, with the same shop and tokens.
+GraphQL API (docs/demo.md). ``--serve`` then keeps the API (with its query page) on
+http://127.0.0.1:<port>/graphql/ and the staff console on /console/ until Ctrl-C, with the same shop
+and tokens, and prints a one-time signed-in link to the console for the demo's staff member.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="saleor-loyalty", description="Loyalty for Saleor, without Saleor.")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="play the demo story on a throw-away PostgreSQL")
-    demo.add_argument("--serve", action="store_true", help="then serve the API and GraphiQL on 127.0.0.1")
+    demo.add_argument("--serve", action="store_true", help="then serve the API and the staff console on 127.0.0.1")
     demo.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
@@ -70,9 +71,10 @@ def setup_demo_django(write: Callable[[str], Any]) -> None:
 
 
 def serve_demo(port: int, cast: Any, write: Callable[[str], Any]) -> int:
+    from ..console.auth import ConsoleAuth
     from ..storefront.demo import prepare_shop_page
     from .server import HOST, make_server, serve
-    from .urls import API_PATH, SCRIPT_PATH, SHOP_PATH
+    from .urls import API_PATH, CONSOLE_PATH, SCRIPT_PATH, SHOP_PATH
 
     try:
         server = make_server(port)
@@ -82,8 +84,11 @@ def serve_demo(port: int, cast: Any, write: Callable[[str], Any]) -> int:
     shoppers = prepare_shop_page(cast)
     base = f"http://{HOST}:{server.server_address[1]}"
     url = f"{base}{API_PATH}"
-    write(f"\nServing the loyalty API and GraphiQL at {url} (Ctrl-C stops).")
-    write('In GraphiQL, put a token in the Headers tab: {"Authorization": "Bearer <token>"}. Tokens last 8 hours.')
+    write(f"\nServing the loyalty API and its query page at {url} (Ctrl-C stops).")
+    write("In the query page, put a token in the Authorization field: Bearer <token>. Tokens last 8 hours.")
+    link = ConsoleAuth.create_sign_in_link_token(cast.sam.user)
+    write(f"The staff console: {base}{CONSOLE_PATH}")
+    write(f"  {cast.sam.name} signed in (one-time link, 10 minutes): {base}{CONSOLE_PATH}sign-in/link/{link}/")
     for person in cast.people:
         write(f"  {person.name} ({person.role}): {person.token}")
     from ..graphql.core.ids import to_global_id

@@ -156,7 +156,7 @@ class SignedTokenBackend:
         if token is None:
             return ANONYMOUS
         user = self._get_user(token)
-        return Requestor(user=user, permissions=self._get_permissions(user))
+        return Requestor(user=user, permissions=self.get_permissions(user))
 
     def _get_user(self, token: str) -> Any:
         try:
@@ -173,7 +173,8 @@ class SignedTokenBackend:
             raise AuthenticationFailed("User not found or inactive")
         return user
 
-    def _get_permissions(self, user: Any) -> frozenset[LoyaltyPermission]:
+    def get_permissions(self, user: Any) -> frozenset[LoyaltyPermission]:
+        """The permissions of an active ``user`` (the staff console asks this too)."""
         if user.is_superuser:
             return frozenset(LoyaltyPermission)
         names = set(user.groups.values_list("name", flat=True))

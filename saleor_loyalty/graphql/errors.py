@@ -113,8 +113,10 @@ LoyaltyCompanyErrorCode = error_code_enum(
         "INVITATION_NOT_PENDING",
         "LAST_COMPANY_ADMIN",
         "NOT_COMPANY_MEMBER",
+        "REBATE_PROGRAM_NOT_FOUND",
     ],
-    description="Error codes of the company mutations (companies, members, invitations, roles, redemption limits).",
+    description=("Error codes of the company mutations (companies, members, invitations, roles, redemption "
+                 "limits, rebate programs)."),
 )
 
 

@@ -48,6 +48,8 @@ from .mutations.tier_create import LoyaltyTierCreate
 from .mutations.tier_delete import LoyaltyTierDelete
 from .mutations.tier_update import LoyaltyTierUpdate
 from .queries.accounts import AccountQueries
+from .mutations.rebate_program_create import LoyaltyRebateProgramCreate
+from .mutations.rebate_program_update import LoyaltyRebateProgramUpdate
 from .queries.companies import CompanyQueries
 from .queries.company_invitations import CompanyInvitationQueries
 from .queries.metrics import MetricsQueries
@@ -114,6 +116,8 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyCompanyInvitationCancel": LoyaltyCompanyInvitationCancel,
     "loyaltyCompanyInvitationAccept": LoyaltyCompanyInvitationAccept,
     "loyaltyCompanyInvitationDecline": LoyaltyCompanyInvitationDecline,
+    "loyaltyRebateProgramCreate": LoyaltyRebateProgramCreate,
+    "loyaltyRebateProgramUpdate": LoyaltyRebateProgramUpdate,
 }
 
 

@@ -4,7 +4,7 @@ Inside Saleor, the plugin's ``webhook(request, path, previous_value)`` hook call
 ``graphql_view(request, auth_backend=<Saleor backend>)`` for ``path == "/graphql/"``; the demo
 and the tests route ``/graphql/`` to ``GraphQLView(auth_backend=SignedTokenBackend())``.
 
-- ``GET`` returns the GraphiQL page.
+- ``GET`` returns a small query editor that works offline (``graphiql.py``).
 - ``POST`` with ``application/json`` takes ``{"query", "variables", "operationName"}``, or a
   list of up to ``MAX_BATCH_SIZE`` of them (Saleor batches too); ``application/graphql`` takes
   the bare query text.
@@ -38,7 +38,7 @@ from .core.errors import format_error, request_error
 from .core.inputs import check_inputs
 from .core.errors import QueryTooComplex
 from .core.limits import check_query_limits, check_request_cost, get_request_cost
-from .graphiql import GRAPHIQL_HTML
+from .graphiql import get_query_page
 
 logger = logging.getLogger("saleor_loyalty.graphql")
 
@@ -52,7 +52,7 @@ Result = tuple[dict[str, Any], int]
 def graphql_view(request: HttpRequest, *, auth_backend: AuthBackend, schema: GraphQLSchema | None = None) -> HttpResponse:
     """Serve one HTTP request to the API (see the module docstring for the protocol)."""
     if request.method == "GET":
-        return HttpResponse(GRAPHIQL_HTML, content_type="text/html; charset=utf-8")
+        return HttpResponse(get_query_page(), content_type="text/html; charset=utf-8")
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     try:

@@ -79,3 +79,8 @@ __all__ += [
     "CompanyTierChange", "RebateBand", "RebatePayout", "RebatePeriodClose", "RebatePeriodKind", "RebateProgram",
     "RebateStatement", "RebateStatementOrder", "RebateStatus",
 ]
+
+# The staff console's sign-in lock-out (services.sign_in_guard).
+from .console import ConsoleSignInFailure  # noqa: E402
+
+__all__ += ["ConsoleSignInFailure"]

@@ -19,10 +19,6 @@ VOUCHER_METADATA_KEY = "loyalty.code"
 REBATE_COMPANY_METADATA_KEY = "loyalty.company"
 
 
-def is_loyalty_voucher(voucher: Any) -> bool:
-    return voucher is not None and VOUCHER_METADATA_KEY in (voucher.metadata or {})
-
-
 def create_voucher(
     code: str, *, amount: Decimal, currency: str, channel: Any, name: str, once_per_customer: bool = False,
     percent: Decimal | None = None,

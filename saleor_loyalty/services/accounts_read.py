@@ -139,3 +139,27 @@ def get_next_expiry(account_id: int | None, *, now: datetime) -> NextExpiry | No
     day_start = first.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     total = live.filter(expires_at__lt=day_start + timedelta(days=1)).aggregate(points=Sum("remaining"))["points"]
     return NextExpiry(points=int(total or 0), expires_at=first)
+
+
+def count_members() -> int:
+    """Customers with a points account (their own; a company's pool is one account of its own)."""
+    return LoyaltyAccount.objects.filter(owner_kind=OwnerKind.CUSTOMER, user__isnull=False).count()
+
+
+def count_members_by_tier() -> list[tuple[Tier | None, int]]:
+    """How many customers hold each tier, by rank, and (``None``) how many hold none (two queries).
+
+    "None" counts customers with a points account and no tier; every tier is listed, empty or not.
+    """
+    from django.db.models import Count
+
+    held = dict(
+        CustomerLoyalty.objects.filter(tier__isnull=False).values_list("tier_id").annotate(n=Count("id")).values_list("tier_id", "n")
+    )
+    members_with_tier = CustomerLoyalty.objects.filter(tier__isnull=False).values("user_id")
+    without = (
+        LoyaltyAccount.objects.filter(owner_kind=OwnerKind.CUSTOMER, user__isnull=False)
+        .exclude(user_id__in=members_with_tier)
+        .count()
+    )
+    return [(None, without), *((tier, held.get(tier.pk, 0)) for tier in Tier.objects.order_by("rank", "id"))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import signal
@@ -171,7 +172,7 @@ def served() -> Iterator[str]:
 def test_server_serves_graphiql_and_the_api(served: str) -> None:
     with urllib.request.urlopen(served, timeout=10) as page:
         assert page.status == 200
-        assert b"graphiql" in page.read().lower()
+        assert b'id="query-editor"' in page.read()
     body = json.dumps({"query": "{ loyaltyViewer { isStaff } }"}).encode()
     request = urllib.request.Request(served, data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as answer:
@@ -224,7 +225,7 @@ def test_demo_command_plays_the_story_then_serves_it() -> None:
         stdout = "".join(lines)
         assert "Open checkout of Wes" in stdout, stdout + (process.stderr.read() if process.stderr else "")
         # given the served API, Wes's token and the checkout the story left open
-        url = stdout.split("GraphiQL at ", 1)[1].split(" ", 1)[0]
+        url = stdout.split("query page at ", 1)[1].split(" ", 1)[0]
         wes_token = stdout.split("Wes (B2B buyer, Wholesale customer type): ", 1)[1].split("\n", 1)[0]
         checkout_id = lines[-1].rsplit(" ", 1)[1].strip()
         # when Wes quotes it through the server, and Alice tries to
@@ -232,6 +233,13 @@ def test_demo_command_plays_the_story_then_serves_it() -> None:
         wes_quote = _post(url, query, {"c": checkout_id}, wes_token)
         alice_token = stdout.split("Alice (retail customer): ", 1)[1].split("\n", 1)[0]
         alice_quote = _post(url, query, {"c": checkout_id}, alice_token)
+        # and the console's one-time link signs Sam in, once
+        link = stdout.split("Sam signed in (one-time link, 10 minutes): ", 1)[1].split("\n", 1)[0]
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with browser.open(link, timeout=30) as console_page:
+            console_html = console_page.read().decode()
+        with pytest.raises(urllib.error.HTTPError) as second_use:
+            urllib.request.urlopen(link, timeout=30)
     finally:
         process.send_signal(signal.SIGTERM)
         rest, stderr = process.communicate(timeout=60)
@@ -246,5 +254,7 @@ def test_demo_command_plays_the_story_then_serves_it() -> None:
     assert "30 x Espresso beans 1 kg  $17.00 (was $24.00: Wholesale, from 25)" in stdout
     assert "Alice's referrals: 1 referred, 1 rewarded" in stdout
     assert ("Not in the story yet" in stdout) == bool(NOT_WIRED_YET)
+    assert "sam@example.com" in console_html and "Customers" in console_html
+    assert second_use.value.code == 400
     assert "Stopped." in rest
     assert "Traceback" not in stderr

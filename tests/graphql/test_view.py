@@ -28,11 +28,14 @@ VIEWER_QUERY = "{ loyaltyViewer { customerId isStaff isApp permissions } }"
 # --- methods and bodies ---
 
 
-def test_get_serves_graphiql(api_client: ApiClient) -> None:
+def test_get_serves_the_offline_query_editor(api_client: ApiClient) -> None:
     response = api_client.client.get("/graphql/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
-    assert b"graphiql" in response.content.lower()
+    page = response.content.decode()
+    assert 'id="query-editor"' in page and "fetch(form.dataset.endpoint" in page
+    # nothing is loaded from elsewhere: no script or stylesheet by URL
+    assert "<script src" not in page and "<link" not in page and "https://" not in page
 
 
 def test_other_methods_are_not_allowed(api_client: ApiClient) -> None:

@@ -169,3 +169,29 @@ def load_rule_set_file(path: str | Path) -> tuple[engine.RuleSet, dict[int, Deci
     except (OSError, json.JSONDecodeError) as error:
         raise InvalidInput(f"cannot read rule set {path}: {error}", field="rules") from None
     return parse_rule_set(data, version=Path(path).stem)
+
+
+def dump_rule_set(rules: engine.RuleSet) -> dict[str, Any]:
+    """The JSON document ``parse_rule_set`` reads back into ``rules`` (a starting point to edit).
+
+    Field by field over the engine's dataclasses, like the reader: enums as their values,
+    ``Decimal`` as text (no float noise), datetimes in ISO 8601.
+    """
+
+    def plain(value: Any) -> Any:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value) if item.init}
+        if isinstance(value, Enum):
+            return value.value
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return [plain(item) for item in value]
+        if isinstance(value, dict):
+            return {str(key): plain(item) for key, item in value.items()}
+        return value
+
+    document: dict[str, Any] = plain(rules)
+    return document

@@ -120,6 +120,12 @@ def _save_entry(row: PriceListEntry, values: Mapping[str, Any], *, creating: boo
     return row
 
 
+def get_price_list_entries(price_list_id: int) -> list[PriceListEntry]:
+    """The entries of a price list with their breaks (two queries); ``NotFound`` for no list."""
+    _get_price_list(price_list_id)
+    return list(PriceListEntry.objects.filter(price_list_id=price_list_id).prefetch_related("breaks"))
+
+
 def create_price_list_entry(price_list_id: int, values: Mapping[str, Any]) -> PriceListEntry:
     """Add an entry with its breaks: ``{"target_kind", "target_id", "sku", "breaks": [{...}]}``.
 
