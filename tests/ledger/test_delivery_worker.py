@@ -55,9 +55,16 @@ def broker() -> str:
 
 
 def _database_url() -> str:
+    """The test database as a URL for the worker process (``devdb.parse_database_url`` reads it):
+    a TCP host, or the embedded server's socket directory as ``?host=``."""
+    from urllib.parse import quote
+
     settings = connection.settings_dict
-    return (f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-            f"/{settings['NAME']}")
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or ""
+    if host.startswith("/"):
+        netloc = f"{settings['USER']}@" + (f":{port}" if port else "")
+        return f"postgres://{netloc}/{settings['NAME']}?host={quote(host)}"
+    return f"postgres://{settings['USER']}@{host}:{port or 5432}/{settings['NAME']}"
 
 
 class Workers:
