@@ -4,7 +4,6 @@ included) has a budget, and a request over it is refused before any of it runs, 
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
@@ -32,7 +31,7 @@ def _cost(query: str, variables: dict[str, Any] | None = None) -> int:
     return get_request_cost([(parse(query), None, variables)])
 
 
-def test_the_reported_batch_of_quotes_is_refused_quickly_and_runs_nothing(shop: FakeShop, shopper: Any) -> None:
+def test_the_reported_batch_of_quotes_is_refused_before_anything_runs(shop: FakeShop, shopper: Any) -> None:
     # given: 10 operations of 495 aliased quotes each (the request that took ~20 s)
     shop.add_variant(1, "10.00")
     shop.add_checkout(TOKEN, [(1, 2)], user=shopper)
@@ -41,19 +40,16 @@ def test_the_reported_batch_of_quotes_is_refused_quickly_and_runs_nothing(shop: 
 
     # when
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
         response = ApiClient(shopper).post_json(batch)
-        elapsed = time.perf_counter() - started
 
-    # then: refused as a whole, before any resolver (no SQL beyond authentication), in well under a second
+    # then: refused as a whole, before any resolver (no SQL beyond authentication). How fast is a
+    # figure, not an assertion (~0.35 s measured; docs/security.md).
     content = json.loads(response.content)
     assert response.status_code == 400
     assert len(content) == 10
     assert {entry["errors"][0]["extensions"]["exception"]["code"] for entry in content} == {"QueryTooComplex"}
     assert content[0]["errors"][0]["message"].startswith("The request costs 499950; the maximum is 2000.")
     assert not any("loyalty_" in query["sql"] for query in queries.captured_queries)
-    assert elapsed < 1.0, elapsed
-    print(f"refused in {elapsed * 1000:.0f} ms")
 
 
 def test_an_anonymous_batch_of_program_aliases_is_refused() -> None:
