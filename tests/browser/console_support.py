@@ -40,19 +40,16 @@ def text(browser: Any, css: str) -> str:
 
 
 def click(browser: Any, css: str) -> None:
-    """Click what ``css`` finds and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
+    """Click what ``css`` finds and wait until the next page has replaced this one.
 
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-
-    for attempt in range(3):
-        try:
-            old_page = browser.find_element(By.TAG_NAME, "html")
-            browser.find_element(By.CSS_SELECTOR, css).click()
-            break
-        except (StaleElementReferenceException, WebDriverException) as exc:
-            # A page still settling (a late load replaced the node Chromium was resolving):
-            # nothing was clicked, so finding it again is safe. Anything else is a real failure.
-            if attempt == 2 or "document" not in str(exc) and not isinstance(exc, StaleElementReferenceException):
-                raise
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old_page))
+    The page is marked and the click made by script, then the test waits for a document without
+    the mark: Chromium's node handles of a page still settling ("Node with given id does not
+    belong to the document") cannot make it miss or repeat a click.
+    """
+    found = browser.execute_script(
+        "const el = document.querySelector(arguments[0]); if (!el) return false;"
+        "window.__loyaltyOldPage = true; el.click(); return true;", css)
+    assert found, f"nothing matches {css!r}"
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.execute_script(
+            "return document.readyState === 'complete' && !window.__loyaltyOldPage"))
