@@ -10,6 +10,7 @@ against the compiled set does not depend on how many entries target other produc
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -119,10 +120,25 @@ class CompiledRuleSet:
     tiers_by_rank: tuple[Tier, ...]  # lowest rank first
     earn_rules_by_kind: Mapping[EarnRuleKind, tuple[EarnRule, ...]]
     gift_rules: tuple[GiftRule, ...]
+    # Every moment a price list or gift rule opens or closes, ascending: prices and gifts can
+    # change at these moments with nothing else changing.
+    window_moments: tuple[datetime, ...] = ()
 
     @property
     def terms(self) -> ProgramTerms:
         return self.rules.terms
+
+    def get_next_window_change(self, now: datetime) -> datetime | None:
+        """The first moment after ``now`` when a price list or gift rule opens or closes; None
+        when no window lies ahead. A checkout's prices and gifts quoted at ``now`` stay what they
+        are until then unless the cart, the buyer or the rules change.
+
+        >>> from datetime import timezone
+        >>> compile_rules(RuleSet(version="1")).get_next_window_change(datetime.now(timezone.utc)) is None
+        True
+        """
+        index = bisect_right(self.window_moments, now)
+        return self.window_moments[index] if index < len(self.window_moments) else None
 
     def get_tier(self, tier_id: int | None) -> Tier | None:
         """The tier with ``tier_id``; None for no tier or a tier no longer in the rules."""
@@ -217,7 +233,14 @@ def compile_rules(rules: RuleSet) -> CompiledRuleSet:
         tiers_by_rank=tuple(sorted(rules.tiers, key=lambda tier: tier.rank)),
         earn_rules_by_kind=MappingProxyType({kind: tuple(value) for kind, value in earn_by_kind.items()}),
         gift_rules=tuple(sorted(rules.gift_rules, key=lambda item: item.id)),
+        window_moments=_window_moments(rules),
     )
+
+
+def _window_moments(rules: RuleSet) -> tuple[datetime, ...]:
+    windows = [(item.valid_from, item.valid_until) for item in rules.price_lists]
+    windows += [(item.valid_from, item.valid_until) for item in rules.gift_rules]
+    return tuple(sorted({moment for window in windows for moment in window if moment is not None}))
 
 
 def required_stats(tiers: Iterable[Tier]) -> tuple[StatKey, ...]:

@@ -1,26 +1,39 @@
-"""Read a checkout for the program in one narrow query: its lines with what a quote needs.
+"""Read a checkout for the program in one round trip: its lines with what a quote needs, the
+buyer, and the buyer's loyalty facts.
 
 Saleor's ``fetch_checkout_lines`` loads collections, listings of every channel, promotions,
 translations and line discounts (about 14 statements); a quote needs each line's variant,
-product, category, quantity, this channel's listing price and our own override, plus the buyer.
-One query over ``CheckoutLine`` joins them (the listing through a filtered relation, the buyer
-through the checkout), so a checkout of 30 lines costs what one of 1 line costs.
+product, category, quantity, this channel's listing price and our own override, plus the buyer
+and what the program stores about them. The database function ``loyalty_read_checkout``
+(``saleor/sql/read_checkout.sql``, installed by migration 0007) returns all of it as one JSON
+text, with its plan kept for the session, so a checkout of 30 lines costs about what one of 1
+line costs and nothing is planned twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine.values import Cart, CartLine
+from ..services.customers import LoyaltyFacts, loyalty_facts_from_values
 from ..shop import CheckoutView, CustomerView
 from .mappers import is_gift_line, is_loyalty_override
 
 if TYPE_CHECKING:
     from saleor.checkout.models import Checkout
+
+SQL_FILE = Path(__file__).with_name("sql") / "read_checkout.sql"
+
+
+def get_read_checkout_sql() -> str:
+    """The function's definition (migration 0007 runs it; a test compares the database with it)."""
+    return SQL_FILE.read_text()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,62 +78,55 @@ class LineRow:
 
 @dataclass(frozen=True, slots=True)
 class CheckoutRead:
-    """The checkout as the program sees it (``view``) and the rows it was built from."""
+    """The checkout as the program sees it (``view``), the rows it was built from, the buyer's
+    loyalty facts (``facts``: None when the checkout is gone) and ``fingerprint``, a digest of
+    everything read: two reads with equal fingerprints saw the same lines, prices, overrides,
+    buyer, facts and rules stamp."""
 
     view: CheckoutView
     rows: tuple[LineRow, ...]
-
-
-# Written out rather than built by the ORM on every call: building this join costs more than
-# running it. The columns follow ``LineRow``, then the channel and the buyer; the listing is
-# the one of the checkout's own channel. Saleor-tier tests run it against Saleor's schema.
-_READ_SQL = """
-SELECT line.id, line.variant_id, variant.product_id, product.category_id, variant.sku, line.quantity,
-       listing.price_amount, listing.prior_price_amount, line.undiscounted_unit_price_amount,
-       line.price_override, line.price_override_reason, line.metadata, line.is_gift,
-       channel.slug, buyer.email, buyer.customer_type_id, buyer.date_joined, buyer.number_of_orders
-FROM checkout_checkoutline AS line
-JOIN checkout_checkout AS checkout ON checkout.token = line.checkout_id
-JOIN channel_channel AS channel ON channel.id = checkout.channel_id
-JOIN product_productvariant AS variant ON variant.id = line.variant_id
-JOIN product_product AS product ON product.id = variant.product_id
-LEFT JOIN product_productvariantchannellisting AS listing
-       ON listing.variant_id = line.variant_id AND listing.channel_id = checkout.channel_id
-LEFT JOIN account_user AS buyer ON buyer.id = checkout.user_id
-WHERE line.checkout_id = %s
-ORDER BY line.created_at, line.id
-"""
-_LINE_COLUMNS = 13
+    facts: LoyaltyFacts | None
+    fingerprint: bytes
 
 
 def read_checkout(checkout: Checkout) -> CheckoutRead:
-    """The checkout's lines, channel and buyer in one query (a second for the channel's slug
-    when the checkout has no lines)."""
+    """The checkout's lines, channel, buyer and buyer's facts: one statement."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(_READ_SQL, [checkout.pk])
-        raw = cursor.fetchall()
-    rows = tuple(_line_row(values) for values in raw)
-    if not raw:
-        return CheckoutRead(to_checkout_view(checkout, rows, channel=checkout.channel.slug, customer=None), rows)
-    buyer = raw[0][_LINE_COLUMNS:]
+        cursor.execute("SELECT loyalty_read_checkout(%s)", [checkout.pk])
+        (text,) = cursor.fetchone()
+    return parse_checkout_read(checkout, text)
+
+
+def parse_checkout_read(checkout: Checkout, text: str | None) -> CheckoutRead:
+    """``CheckoutRead`` from the function's JSON text (None: the checkout no longer exists)."""
+    fingerprint = hashlib.blake2b((text or "").encode(), digest_size=16).digest()
+    if text is None:
+        return CheckoutRead(to_checkout_view(checkout, (), channel="", customer=None), (), None, fingerprint)
+    # Amounts come as JSON numbers with their scale ("10.000"): Decimal keeps them exact.
+    channel, buyer, facts, lines = json.loads(text, parse_float=Decimal)
+    rows = tuple(LineRow(
+        line[0], line[1], line[2], line[3], line[4], line[5], _decimal(line[6]), _decimal(line[7]),
+        _decimal(line[8]), _decimal(line[9]), line[10], line[11] or {}, bool(line[12]),
+    ) for line in lines)
     customer = None
-    if checkout.user_id is not None and buyer[1] is not None:
-        customer = _customer_view(checkout.user_id, *buyer[1:])
-    return CheckoutRead(to_checkout_view(checkout, rows, channel=buyer[0], customer=customer), rows)
+    if checkout.user_id is not None and buyer is not None:
+        customer = _customer_view(checkout.user_id, buyer[0], buyer[1], datetime.fromisoformat(buyer[2]), buyer[3])
+    if facts[1] is not None:
+        facts[1] = date.fromisoformat(facts[1])
+    view = to_checkout_view(checkout, rows, channel=channel, customer=customer)
+    return CheckoutRead(view, rows, loyalty_facts_from_values(facts), fingerprint)
 
 
-def _line_row(values: tuple[Any, ...]) -> LineRow:
-    row = values[:_LINE_COLUMNS]
-    # Django's PostgreSQL backend hands jsonb over as text for JSONField to decode; so do we.
-    metadata = json.loads(row[11]) if isinstance(row[11], str) else row[11]
-    return LineRow(*row[:11], metadata or {}, row[12])
+def _decimal(value: Any) -> Decimal | None:
+    # A whole amount ("10") arrives as an int.
+    return None if value is None else Decimal(value)
 
 
 def _customer_view(user_id: int, email: str, customer_type_id: int | None, date_joined: datetime,
                    number_of_orders: int | None) -> CustomerView:
-    # Saleor keeps no birthday on its user: the program's own record holds it (customers.set_birthday).
+    # Saleor keeps no birthday on its user: the program's own record holds it (the facts).
     return CustomerView(user_id=user_id, email=email, customer_type_id=customer_type_id, date_joined=date_joined,
                         birthday=None, orders_count=int(number_of_orders or 0))
 

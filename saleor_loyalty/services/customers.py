@@ -6,8 +6,11 @@ program keeps what the shop does not (tier, grace period, birthday if given, sig
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -124,15 +127,24 @@ LEFT JOIN loyalty_rules_version AS rv ON rv.id = 1
 def fetch_loyalty_facts(user_id: int | None) -> LoyaltyFacts:
     """The buyer's stored tier, birthday and company, and the rules stamp: one query.
 
-    For a guest (``user_id`` None) only the stamp is read (the same one query).
+    For a guest (``user_id`` None) only the stamp is read (the same one query). The Saleor
+    checkout path reads the same columns inside its own checkout read and builds the facts with
+    ``loyalty_facts_from_values``.
     """
     with connection.cursor() as cursor:
         cursor.execute(_LOYALTY_FACTS_SQL, [user_id])
         row = cursor.fetchone()
-    version, stamp = row[8], row[9]
+    return loyalty_facts_from_values(row)
+
+
+def loyalty_facts_from_values(values: Sequence[Any]) -> LoyaltyFacts:
+    """``LoyaltyFacts`` from the ten columns of ``_LOYALTY_FACTS_SQL``, in its order (typed:
+    the birthday a ``date``; no rules version yet reads as the initial stamp)."""
+    version, stamp = values[8], values[9]
     return LoyaltyFacts(
-        tier_id=row[0], birthday=row[1], company_id=row[2], company_is_active=bool(row[3]),
-        company_customer_type_id=row[4], company_tier_id=row[5], tier_rank=row[6], company_tier_rank=row[7],
+        tier_id=values[0], birthday=values[1], company_id=values[2], company_is_active=bool(values[3]),
+        company_customer_type_id=values[4], company_tier_id=values[5], tier_rank=values[6],
+        company_tier_rank=values[7],
         rules_stamp=RulesStamp(0, "initial") if version is None else RulesStamp(int(version), str(stamp)),
     )
 

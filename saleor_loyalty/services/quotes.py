@@ -19,7 +19,7 @@ from ..engine.quote import price_table, quote_cart
 from ..engine.values import CustomerSnapshot, Quote, VariantPriceTable, VariantSnapshot
 from ..exceptions import CheckoutNotFound
 from ..shop import CheckoutView, get_shop
-from .customers import build_customer_snapshot, fetch_loyalty_facts
+from .customers import LoyaltyFacts, build_customer_snapshot, fetch_loyalty_facts
 from .rules.versions import RulesStamp, get_compiled_rules
 from .tiers import get_customer_stats
 
@@ -32,10 +32,12 @@ def fetch_checkout(token: str) -> CheckoutView:
     return checkout
 
 
-def get_checkout_customer(checkout: CheckoutView, *, now: datetime, with_points: bool = True) -> tuple[CustomerSnapshot, RulesStamp]:
+def get_checkout_customer(
+    checkout: CheckoutView, *, now: datetime, with_points: bool = True, facts: LoyaltyFacts | None = None
+) -> tuple[CustomerSnapshot, RulesStamp]:
     """The engine's customer for a checkout (the signed-in customer, or an anonymous buyer), and
-    the rules stamp read in the same query."""
-    facts = fetch_loyalty_facts(checkout.user_id)
+    the rules stamp read in the same query (none when the caller read ``facts`` with the checkout)."""
+    facts = facts if facts is not None else fetch_loyalty_facts(checkout.user_id)
     if checkout.user_id is None:
         return CustomerSnapshot.anonymous(email=checkout.email), facts.rules_stamp
     snapshot = build_customer_snapshot(
@@ -57,6 +59,7 @@ def quote_checkout_view(
     now: datetime | None = None,
     with_points: bool = True,
     with_progress: bool = True,
+    facts: LoyaltyFacts | None = None,
 ) -> Quote:
     """Everything the program says about a checkout: line prices with reasons, gifts, points
     earned, points redeemable, and progress to the next gift and tier.
@@ -66,10 +69,12 @@ def quote_checkout_view(
     facts and the rules stamp (the rules come compiled from the cache), one for the balance
     (``with_points``: what may be redeemed) and one aggregate for tier progress
     (``with_progress``); none grows with the lines. The plugin's checkout sync needs neither:
-    prices and gifts do not depend on them.
+    prices and gifts do not depend on them. ``facts``: the buyer's stored facts and the rules
+    stamp when the caller read them with the checkout (Saleor's checkout read does), saving
+    their query.
     """
     now = now or timezone.now()
-    customer, stamp = get_checkout_customer(checkout, now=now, with_points=with_points)
+    customer, stamp = get_checkout_customer(checkout, now=now, with_points=with_points, facts=facts)
     rules = get_compiled_rules(config, stamp=stamp)
     stats = None
     if with_progress and customer.user_id is not None and rules.terms.tiers_enabled and rules.tiers_by_rank:

@@ -415,3 +415,20 @@ def test_property_integer_pricing_matches_decimal_rounding(base, percent, curren
     quoted = quote_line(lists, price=str(base), currency=currency)
     expected = reference_percent_price(base, percent, currency)
     assert quoted.unit_price == (expected if expected < base else base)
+
+
+def test_the_next_window_change_is_the_first_price_list_or_gift_moment_after_now() -> None:
+    from saleor_loyalty.engine.rules import Audience, GiftRule
+
+    start = NOW
+    rules = compiled(
+        price_lists=[price_list(1, entry(1, brk(1, fixed="1")), valid_from=start + timedelta(hours=2),
+                                valid_until=start + timedelta(hours=5))],
+        gift_rules=[GiftRule(1, "mug", Audience.everyone(), D("50"), "EUR", variant_id=5,
+                             valid_until=start + timedelta(hours=3))],
+    )
+
+    assert rules.get_next_window_change(start) == start + timedelta(hours=2)
+    assert rules.get_next_window_change(start + timedelta(hours=2)) == start + timedelta(hours=3)  # strictly after
+    assert rules.get_next_window_change(start + timedelta(hours=4)) == start + timedelta(hours=5)
+    assert rules.get_next_window_change(start + timedelta(hours=5)) is None

@@ -2,8 +2,9 @@
 
 Deterministic, so they are tests; the time side is ``benchmarks/checkout.py``. Each case runs
 the real mutation through Saleor's API on fresh data, at 1 and at 30 lines, with a B2B buyer
-whose price list breaks at 10 units. The budgets: nothing the program depends on changed, 2;
-a line change that keeps prices, 3; one that moves prices, 8; ``checkoutComplete``, 4.
+whose price list breaks at 10 units. The issue's budgets: nothing the program depends on changed, 2;
+a line change that keeps prices, 3; one that moves prices, 8; ``checkoutComplete``, 4. The tests
+hold the plugin to what it does now, below them.
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ import pytest
 
 from .overhead import Shop, cases, measure, plugin_statements
 
+# What the plugin adds now; the issue's targets (3, 3, 3, 8, 2, 2, 2, 4) are the outer bound, these
+# the regression guard: one read per mutation, plus the price UPDATE and the checkout's price
+# expiry when prices move; checkoutComplete: the read before the order, the order row, its credit.
 BUDGETS = {
-    "checkoutCreate": 3,
-    "checkoutLinesAdd": 3,
-    "checkoutLinesUpdate (prices kept)": 3,
-    "checkoutLinesUpdate (crossing a break)": 8,
-    "checkoutShippingAddressUpdate": 2,
-    "checkoutEmailUpdate": 2,
-    "checkoutDeliveryMethodUpdate": 2,
-    "checkoutComplete": 4,
+    "checkoutCreate": 1,
+    "checkoutLinesAdd": 1,
+    "checkoutLinesUpdate (prices kept)": 1,
+    "checkoutLinesUpdate (crossing a break)": 3,
+    "checkoutShippingAddressUpdate": 1,
+    "checkoutEmailUpdate": 1,
+    "checkoutDeliveryMethodUpdate": 1,
+    "checkoutComplete": 3,
 }
 
 
