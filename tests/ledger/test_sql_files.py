@@ -9,8 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
-from saleor_loyalty.ledger.sql_files import _FUNCTION, get_declared_functions, get_declared_triggers
-from saleor_loyalty.saleor.checkout_reader import get_read_checkout_sql
+from saleor_loyalty.ledger.sql_files import get_declared_functions, get_declared_triggers
 
 APP = "saleor_loyalty"
 NEW = [(APP, "0001_schema"), (APP, "0002_ledger_sql"), (APP, "0003_system_accounts")]
@@ -37,18 +36,12 @@ def _triggers_in_database() -> dict[str, tuple[str, str]]:
         return {name: (table, function) for name, table, function in cursor.fetchall()}
 
 
-def _all_declared_functions() -> dict[str, str]:
-    """The ledger's functions and the Saleor adapter's checkout read (saleor/sql/read_checkout.sql)."""
-    return {**get_declared_functions(), **dict(_FUNCTION.findall(get_read_checkout_sql()))}
-
-
 def test_the_database_functions_are_the_files_functions(db: None) -> None:
-    declared = _all_declared_functions()
+    declared = get_declared_functions()
 
     assert set(_functions_in_database()) == set(declared)  # none missing, none left over
     assert _functions_in_database() == declared  # and each body is the file's, to the character
-    assert {"loyalty_credit", "loyalty_owner_account_id", "loyalty_owner_company_id",
-            "loyalty_read_checkout"} <= set(declared)
+    assert {"loyalty_credit", "loyalty_owner_account_id", "loyalty_owner_company_id"} <= set(declared)
 
 
 def test_the_database_triggers_are_the_files_triggers(db: None) -> None:
@@ -92,6 +85,6 @@ def test_a_database_that_ran_the_old_migrations_moves_over() -> None:
 
     # then: the squashed schema counts as applied, the idempotent SQL and accounts run again
     assert [(migration.app_label, migration.name) for migration, _ in plan] == NEW[1:]
-    assert _functions_in_database() == _all_declared_functions()
+    assert _functions_in_database() == get_declared_functions()
     assert _triggers_in_database() == get_declared_triggers()
     assert NEW[0] in MigrationLoader(connection).applied_migrations
