@@ -35,7 +35,7 @@ from django.utils import timezone
 from ..config import ProgramConfig
 from ..engine.money import quantize
 from ..engine.values import GiftLine, Quote
-from .checkout_reader import CheckoutRead, LineRow, read_checkout
+from .checkout_reader import LineRow, fetch_checkout_text, get_fingerprint, parse_checkout_read, read_checkout
 from .mappers import (
     GIFT_METADATA_KEY, GIFT_QUANTITY_KEY, GIFT_REASON_PREFIX, REASON_PREFIX, is_gift_line, is_loyalty_override,
 )
@@ -85,13 +85,14 @@ def _sync(
 ) -> SyncResult:
     from ..services.rules.versions import get_compiled_rules
 
-    read = read_checkout(checkout)
-    if not read.rows:
-        return SyncResult()
+    text = fetch_checkout_text(checkout)
     now = timezone.now()
     token = str(checkout.token)
-    key = _sync_key(read, config)
+    key = _sync_key(checkout, text, config)
     if trust_synced and synced_checkouts.is_current(token, key, now):
+        return SyncResult()  # decided before a single row is built
+    read = parse_checkout_read(checkout, text)
+    if not read.rows:
         return SyncResult()
     split = split_paid_units_off_gift_lines(checkout, read.rows) if write else 0
     if split:
@@ -117,11 +118,11 @@ def _sync(
     return result
 
 
-def _sync_key(read: CheckoutRead, config: ProgramConfig) -> tuple[Any, ...]:
+def _sync_key(checkout: Checkout, text: str | None, config: ProgramConfig) -> tuple[Any, ...]:
     """Everything a sync's outcome depends on besides the clock: the read's fingerprint, what the
     quote takes from the checkout row itself, and the configuration."""
-    view = read.view
-    return (read.fingerprint, view.cart.currency, view.cart.order_discount, view.voucher_code, view.email, config)
+    return (get_fingerprint(text), checkout.currency, checkout.discount_amount, checkout.voucher_code, checkout.email,
+            checkout.user_id, config)
 
 
 def _gifts_in_place(rows: tuple[LineRow, ...], gifts: tuple[GiftLine, ...]) -> bool:

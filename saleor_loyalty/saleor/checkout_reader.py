@@ -94,18 +94,27 @@ class CheckoutRead:
 
 def read_checkout(checkout: Checkout) -> CheckoutRead:
     """The checkout's lines, channel, buyer and buyer's facts: one statement."""
+    return parse_checkout_read(checkout, fetch_checkout_text(checkout))
+
+
+def fetch_checkout_text(checkout: Checkout) -> str | None:
+    """The read's JSON text as the database returns it (None: the checkout no longer exists)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(get_read_checkout_sql(), [checkout.pk])
         row = cursor.fetchone()
-    text = None if row is None else row[0]
-    return parse_checkout_read(checkout, text)
+    return None if row is None else row[0]
+
+
+def get_fingerprint(text: str | None) -> bytes:
+    """A digest of the read's text: equal digests, equal reads."""
+    return hashlib.blake2b((text or "").encode(), digest_size=16).digest()
 
 
 def parse_checkout_read(checkout: Checkout, text: str | None) -> CheckoutRead:
-    """``CheckoutRead`` from the function's JSON text (None: the checkout no longer exists)."""
-    fingerprint = hashlib.blake2b((text or "").encode(), digest_size=16).digest()
+    """``CheckoutRead`` from the read's JSON text (None: the checkout no longer exists)."""
+    fingerprint = get_fingerprint(text)
     if text is None:
         return CheckoutRead(to_checkout_view(checkout, (), channel="", customer=None), (), None, fingerprint)
     # Amounts come as JSON numbers with their scale ("10.000"): Decimal keeps them exact.

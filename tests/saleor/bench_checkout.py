@@ -38,11 +38,16 @@ def bench_in_process(overhead_shop: Any, settings: Any) -> None:
                     times[on].append(seconds)
                     statements[on] = len(sql)
             off_ms, on_ms = (statistics.median(times[side]) * 1000 for side in (False, True))
-            rows.append((name, lines, statements[False], statements[True], off_ms, on_ms))
-    print(f"\nIn process, {PAIRS} alternating pairs per case (medians):")
-    print(f"{'mutation':42} {'lines':>5} {'stmts off':>9} {'on':>4} {'extra':>5} {'ms off':>8} {'ms on':>8} {'ratio':>6}")
-    for name, lines, off, on, off_ms, on_ms in rows:
-        print(f"{name:42} {lines:>5} {off:>9} {on:>4} {on - off:>+5} {off_ms:>8.1f} {on_ms:>8.1f} {on_ms / off_ms:>6.3f}")
+            # The fastest run of each side is the one least disturbed by other processes: on a
+            # shared machine its ratio is the steadier figure, the medians' the usual one.
+            best = min(times[True]) / min(times[False])
+            rows.append((name, lines, statements[False], statements[True], off_ms, on_ms, best))
+    print(f"\nIn process, {PAIRS} alternating pairs per case (medians; 'best' = fastest on / fastest off):")
+    print(f"{'mutation':42} {'lines':>5} {'stmts off':>9} {'on':>4} {'extra':>5} {'ms off':>8} {'ms on':>8} "
+          f"{'ratio':>6} {'best':>6}")
+    for name, lines, off, on, off_ms, on_ms, best in rows:
+        print(f"{name:42} {lines:>5} {off:>9} {on:>4} {on - off:>+5} {off_ms:>8.1f} {on_ms:>8.1f} "
+              f"{on_ms / off_ms:>6.3f} {best:>6.3f}")
 
 
 def bench_http(live_server: Any, overhead_shop: Any, settings: Any, b2b_customer: Any) -> None:
