@@ -55,6 +55,9 @@ class ProgramConfig:
     gift_stacking: bool = False
     # The storefront page a referral link points to; the code is appended as ?ref=<code>.
     referral_link_base: str = ""
+    # A birthday recorded fewer days than this before it falls earns no bonus that year (so
+    # setting "today" as one's birthday earns nothing); 0 turns the rule off.
+    birthday_notice_days: int = 30
 
 
 _DEFAULTS = ProgramConfig()
@@ -77,6 +80,7 @@ _INT_BOUNDS = {
     "expiry_days": bounds.DAYS_OR_ZERO,
     "redeem_min_points": bounds.COUNT,
     "hold_minutes": bounds.IntBound(0, bounds.MAX_DAYS * 24 * 60),
+    "birthday_notice_days": bounds.IntBound(0, 366),
 }
 _DECIMAL_BOUNDS = {
     "points_per_unit": bounds.RATE,

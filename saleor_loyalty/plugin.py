@@ -175,6 +175,24 @@ class LoyaltyPlugin(BasePlugin):
             logger.exception("Loyalty could not set up customer %s", customer.pk)
         return previous_value
 
+    def customer_updated(self, customer: User, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._customer_changed(customer)
+        return previous_value
+
+    def customer_metadata_updated(self, customer: User, previous_value: Any, webhooks: Any = None) -> Any:
+        if self.active:
+            self._customer_changed(customer)
+        return previous_value
+
+    def _customer_changed(self, customer: User) -> None:
+        from .saleor.customers import handle_customer_changed
+
+        try:
+            handle_customer_changed(customer)
+        except Exception:
+            logger.exception("Loyalty could not read customer %s", customer.pk)
+
     # --- the plugin's own API -------------------------------------------------------------
 
     def webhook(self, request: HttpRequest, path: str, previous_value: Any) -> HttpResponse:

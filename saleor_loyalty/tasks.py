@@ -142,6 +142,21 @@ def evaluate_company_tier_task(company_id: int) -> int | None:
     return company_tiers.evaluate_company_tier(company_id).tier_id
 
 
+@loyalty_task
+def grant_birthday_bonuses_task(day: str | None = None) -> int:
+    """The daily birthday job (``services.birthdays.grant_birthday_bonuses``) for ``day``
+    (ISO date; default today in the shop's time zone); returns bonuses credited. Safe to run
+    again the same day: every credit has its own idempotency key."""
+    from datetime import date as date_type
+
+    from django.utils import timezone
+
+    from .services import birthdays
+
+    when = date_type.fromisoformat(day) if day else timezone.localdate()
+    return birthdays.grant_birthday_bonuses(when, config=get_program_config(None)).credited
+
+
 # --- orders and customers (follow-ups of services.order_events; docs/hooks.md "Delivery") ----
 
 

@@ -144,3 +144,14 @@ LoyaltyNpsErrorCode = error_code_enum(
 
 class LoyaltyNpsError(Error):
     code = LoyaltyNpsErrorCode(required=True, description="The error code.")
+
+
+LoyaltyBirthdayErrorCode = error_code_enum(
+    "LoyaltyBirthdayErrorCode",
+    ["BIRTHDAY_ALREADY_SET"],
+    description="Error codes of the birthday mutations.",
+)
+
+
+class LoyaltyBirthdayError(Error):
+    code = LoyaltyBirthdayErrorCode(required=True, description="The error code.")

@@ -30,6 +30,8 @@ from .mutations.gift_rule_create import LoyaltyGiftRuleCreate
 from .mutations.gift_rule_delete import LoyaltyGiftRuleDelete
 from .mutations.gift_rule_update import LoyaltyGiftRuleUpdate
 from .mutations.next_purchase_discount_apply import LoyaltyNextPurchaseDiscountApply
+from .mutations.birthday_set import LoyaltyBirthdaySet
+from .mutations.customer_birthday_update import LoyaltyCustomerBirthdayUpdate
 from .mutations.nps_submit import LoyaltyNpsSubmit
 from .mutations.points_adjust import LoyaltyPointsAdjust
 from .mutations.price_list_create import LoyaltyPriceListCreate
@@ -79,9 +81,11 @@ QUERIES: tuple[type[graphene.ObjectType], ...] = (
 
 # Root mutation field name -> mutation class, in the order the schema lists them.
 MUTATIONS: dict[str, type[graphene.Mutation]] = {
-    # points, redemption, referrals, next purchase, NPS
+    # points, redemption, referrals, next purchase, NPS, birthdays
     "loyaltyPointsAdjust": LoyaltyPointsAdjust,
     "loyaltyNpsSubmit": LoyaltyNpsSubmit,
+    "loyaltyBirthdaySet": LoyaltyBirthdaySet,
+    "loyaltyCustomerBirthdayUpdate": LoyaltyCustomerBirthdayUpdate,
     "loyaltyRedeemPoints": LoyaltyRedeemPoints,
     "loyaltyRedemptionCancel": LoyaltyRedemptionCancel,
     "loyaltyReferralCodeCreate": LoyaltyReferralCodeCreate,

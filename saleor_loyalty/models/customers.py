@@ -25,6 +25,10 @@ class CustomerLoyalty(models.Model):
     # The day the customer first fell below the tier they hold; the grace period runs from it.
     below_since = models.DateField(null=True, blank=True)
     birthday = models.DateField(null=True, blank=True)
+    # When and by whom the birthday was recorded: a shopper sets it once; a birthday recorded
+    # shortly before it falls pays nothing that year (``services.birthdays``).
+    birthday_set_at = models.DateTimeField(null=True, blank=True)
+    birthday_source = models.CharField(max_length=16, blank=True, default="")
     signup_bonus_given = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -40,6 +44,17 @@ class CustomerLoyalty(models.Model):
             models.CheckConstraint(
                 name="loyalty_customer_below_since_needs_tier",
                 condition=Q(below_since__isnull=True) | Q(tier__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="loyalty_customer_birthday_source_valid",
+                condition=Q(birthday_source__in=["", "customer", "staff", "shop"]),
+            ),
+        ]
+        indexes = [
+            # The daily birthday job finds the day's customers by month and day.
+            models.Index(
+                models.functions.ExtractMonth("birthday"), models.functions.ExtractDay("birthday"),
+                name="loyalty_customer_birthday_md",
             ),
         ]
 

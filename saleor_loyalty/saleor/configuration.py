@@ -32,6 +32,7 @@ HELP_TEXTS: dict[str, str] = {
     "include_shipping_in_earn": "Count shipping towards earned points.",
     "gift_stacking": "Let several gift rules apply to one checkout (otherwise only the best one).",
     "referral_link_base": "The storefront page a referral link points to; the code is appended as ?ref=<code>.",
+    "birthday_notice_days": "A birthday recorded fewer days than this before it falls earns no bonus that year (0 = off).",
 }
 
 DEFAULT_CONFIGURATION: list[dict[str, Any]] = config_as_items(ProgramConfig())

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ..config import ProgramConfig
 from ..engine.earn import BonusEvent, calculate_event_bonus
 from ..engine.values import CustomerSnapshot
-from ..exceptions import InvalidInput, NotFound
+from ..exceptions import NotFound
 from ..models import CustomerLoyalty, SystemCode
 from ..shop import CustomerView, get_shop
 from . import points
@@ -74,20 +74,6 @@ def get_customer_loyalty(user_id: int) -> CustomerLoyaltyInfo:
     state = CustomerLoyalty.objects.filter(user_id=user_id).first()
     if state is None:
         return CustomerLoyaltyInfo(user_id, None, None, None, None, False)
-    return _info(state)
-
-
-def set_birthday(user_id: int, birthday: date | None, *, today: date | None = None) -> CustomerLoyaltyInfo:
-    """Record (or clear) the birthday the customer gave; a birthday in the future is refused."""
-    today = today or timezone.now().date()
-    if birthday is not None and (not isinstance(birthday, date) or birthday > today):
-        raise InvalidInput("birthday must be a date in the past", field="birthday")
-    fetch_customer(user_id)
-    with transaction.atomic():
-        state = get_or_create_state(user_id, lock=True)
-        state.birthday = birthday
-        state.updated_at = timezone.now()
-        state.save(update_fields=["birthday", "updated_at"])
     return _info(state)
 
 
@@ -229,22 +215,4 @@ def award_signup_bonus(user_id: int, *, config: ProgramConfig, channel: str = ""
         state.signup_bonus_given = True
         state.updated_at = now
         state.save(update_fields=["signup_bonus_given", "updated_at"])
-    return BonusResult(user_id, posted.points, posted.created, codes)
-
-
-def award_birthday_bonus(user_id: int, *, config: ProgramConfig, channel: str = "", now: datetime | None = None) -> BonusResult:
-    """Credit the birthday bonus on the customer's birthday, once a year (key ``birthday:<user>:<year>``)."""
-    now = now or timezone.now()
-    rules = get_compiled_rules(config)
-    snapshot = build_customer_snapshot(user_id, now=now, with_points=False)
-    bonus = calculate_event_bonus(
-        BonusEvent.BIRTHDAY, snapshot, rules=rules.rules.earn_rules, terms=rules.terms, channel=channel, now=now
-    )
-    codes = tuple(part.code for part in bonus.breakdown)
-    if bonus.points <= 0:
-        return BonusResult(user_id, 0, False, codes)
-    posted = points.credit_bonus(
-        points.Owner.customer(user_id), f"birthday:{user_id}:{now.year}", points=bonus.points,
-        reason="birthday bonus", system_code=SystemCode.BONUSES, expires_at=_expiry(config, now), now=now,
-    )
     return BonusResult(user_id, posted.points, posted.created, codes)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from saleor_loyalty.config import ProgramConfig
-from saleor_loyalty.exceptions import InvalidInput, NotFound
+from saleor_loyalty.exceptions import NotFound
 from saleor_loyalty.models import CompanyMember, CustomerLoyalty
 from saleor_loyalty.services import customers, points, rules
 
@@ -62,11 +62,6 @@ def test_unknown_customer_is_not_found(shop: FakeShop, now: datetime):
         customers.build_customer_snapshot(123456, now=now)
 
 
-def test_birthday_must_be_in_the_past(shopper: Any):
-    with pytest.raises(InvalidInput):
-        customers.set_birthday(shopper.pk, date(2999, 1, 1))
-    info = customers.set_birthday(shopper.pk, date(1990, 3, 1))
-    assert info.birthday == date(1990, 3, 1)
 
 
 def test_signup_bonus_is_given_once(shopper: Any, config: ProgramConfig, now: datetime):
@@ -83,10 +78,3 @@ def test_no_signup_rule_writes_nothing(shopper: Any, config: ProgramConfig, now:
     assert not CustomerLoyalty.objects.get(user=shopper).signup_bonus_given
 
 
-def test_birthday_bonus_once_a_year_on_the_day(shop: FakeShop, customer: Any, config: ProgramConfig):
-    shop.add_customer(customer, birthday=date(1990, 3, 1))
-    rules.create_earn_rule({"name": "Birthday", "kind": "birthday_bonus", "points": 300})
-    on_the_day = datetime(2025, 3, 1, 9, tzinfo=UTC)
-    assert customers.award_birthday_bonus(customer.pk, config=config, now=on_the_day).points == 300
-    assert customers.award_birthday_bonus(customer.pk, config=config, now=on_the_day).created is False
-    assert customers.award_birthday_bonus(customer.pk, config=config, now=datetime(2025, 3, 2, tzinfo=UTC)).points == 0

@@ -16,6 +16,7 @@ import graphene
 from ...models import Tier
 from ...services import accounts_read, points
 from ...services.accounts_read import TierStanding
+from ...services.customers import get_customer_loyalty
 from ...services.points import StatementLine
 from ..core.connection import (
     ConnectionField,
@@ -29,6 +30,7 @@ from ..core.context import get_context_program_config
 from ..core.dataloaders import DataLoader
 from ..core.ids import to_global_id
 from ..enums import LoyaltyPointsBucketEnum, LoyaltyTransactionKindEnum
+from .birthday import LoyaltyBirthday
 from .program import LoyaltyProgramTier, LoyaltyTierProgress, TierByIdLoader
 
 
@@ -135,6 +137,10 @@ class LoyaltyAccount(graphene.ObjectType):
     tier_grace_until = graphene.Date(
         description="Set while the customer is below their tier and keeps it until this day."
     )
+    birthday = graphene.Field(
+        LoyaltyBirthday, required=True,
+        description="The birthday the program pays a birthday bonus on, and whether the customer may still set it.",
+    )
     entries = ConnectionField(
         LoyaltyLedgerEntryConnection,
         backward=False,
@@ -204,6 +210,11 @@ class LoyaltyAccount(graphene.ObjectType):
         return TierStandingByCustomerIdLoader(info.context).load(root.customer_id).then(
             lambda standing: standing.grace_until
         )
+
+    @staticmethod
+    def resolve_birthday(root: CustomerAccount, _info: Any) -> LoyaltyBirthday:
+        # One account per query in practice (a customer's own, or staff opening one).
+        return LoyaltyBirthday.from_info(get_customer_loyalty(root.customer_id))
 
     @staticmethod
     def resolve_entries(root: CustomerAccount, info: Any, *, first: int | None = None, after: str | None = None) -> Any:
