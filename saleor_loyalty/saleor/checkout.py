@@ -119,9 +119,11 @@ def _sync(
 
 
 def _sync_key(checkout: Checkout, text: str | None, config: ProgramConfig) -> tuple[Any, ...]:
-    """Everything a sync's outcome depends on besides the clock: the read's fingerprint, what the
-    quote takes from the checkout row itself, and the configuration."""
-    return (get_fingerprint(text), checkout.currency, checkout.discount_amount, checkout.voucher_code, checkout.email,
+    """Everything a sync's outcome (prices and gift lines) depends on besides the clock: the
+    read's fingerprint, what the quote takes from the checkout row itself, and the configuration.
+    Not the email: no price or gift depends on it (only referral checks do, never run here), so
+    checkoutEmailUpdate is recognised as changing nothing."""
+    return (get_fingerprint(text), checkout.currency, checkout.discount_amount, checkout.voucher_code,
             checkout.user_id, config)
 
 

@@ -70,6 +70,12 @@ def test_an_unchanged_checkout_is_read_but_not_quoted_again(synced, b2b_checkout
     assert not third.changed and quotes_third == 0
     assert unit_price(b2b_checkout) == Decimal("8.500")
 
+    # when: only the email changes (checkoutEmailUpdate): no price or gift depends on it
+    b2b_checkout.email = "someone-else@example.com"
+    b2b_checkout.save(update_fields=["email"])
+    fourth, quotes_fourth = sync(b2b_checkout)
+    assert not fourth.changed and quotes_fourth == 0
+
 
 def test_a_changed_quantity_or_listing_price_is_quoted_again(synced, b2b_checkout, b2b_price_list, channel_USD):
     sync(b2b_checkout)
