@@ -157,6 +157,15 @@ def grant_birthday_bonuses_task(day: str | None = None) -> int:
     return birthdays.grant_birthday_bonuses(when, config=get_program_config(None)).credited
 
 
+@loyalty_task
+def take_liability_snapshots_task() -> int:
+    """The daily liability snapshot (``services.liability``): every ended day since the last one,
+    so a missed run is filled in; returns the days written. Safe to run again."""
+    from .services import liability
+
+    return liability.take_missing_snapshots(config=get_program_config(None))
+
+
 # --- orders and customers (follow-ups of services.order_events; docs/hooks.md "Delivery") ----
 
 

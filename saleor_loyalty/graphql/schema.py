@@ -59,6 +59,7 @@ from .queries.next_purchase import NextPurchaseQueries
 from .queries.program import ProgramQueries
 from .queries.quote import QuoteQueries
 from .queries.referral import ReferralQueries
+from .queries.liability import LiabilityQueries
 from .queries.rules import RuleQueries
 from .queries.tier_prices import TierPriceQueries
 from .queries.viewer import ViewerQueries
@@ -74,6 +75,7 @@ QUERIES: tuple[type[graphene.ObjectType], ...] = (
     NextPurchaseQueries,
     # staff: metrics, rules (MANAGE_DISCOUNTS), companies (B2B)
     MetricsQueries,
+    LiabilityQueries,
     RuleQueries,
     CompanyQueries,
     CompanyInvitationQueries,

@@ -147,6 +147,40 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
         """,
         "lot {0} of account {1}: {2} points should be available since {3}: is the maturing task running?",
     ),
+    # The daily liability snapshots (services/liability.py): each day's movements explain the
+    # change from the day before, and the latest snapshot is what the ledger says.
+    (
+        "liability movements",
+        """
+        SELECT s.day, s.currency, p.available + p.pending + p.held,
+               s.earned + s.redeemed + s.expired + s.reversed + s.adjusted, s.available + s.pending + s.held
+        FROM loyalty_liability_snapshot s
+        JOIN loyalty_liability_snapshot p
+          ON p.channel = s.channel AND p.currency = s.currency AND p.day = s.day - 1
+        WHERE p.available + p.pending + p.held + s.earned + s.redeemed + s.expired + s.reversed + s.adjusted
+              <> s.available + s.pending + s.held
+        """,
+        "liability snapshot {0} ({1}): the day before held {2}, the day's movements {3}, but it says {4}",
+    ),
+    (
+        "liability snapshot",
+        """
+        SELECT s.day, s.currency, s.available, s.pending, s.held, b.available, b.pending, b.held
+        FROM loyalty_liability_snapshot s
+        CROSS JOIN LATERAL (
+            SELECT coalesce(sum(e.points) FILTER (WHERE e.bucket = 'available'), 0) AS available,
+                   coalesce(sum(e.points) FILTER (WHERE e.bucket = 'pending'), 0) AS pending,
+                   coalesce(sum(e.points) FILTER (WHERE e.bucket = 'held'), 0) AS held
+            FROM loyalty_ledger_entry e
+            JOIN loyalty_account a ON a.id = e.account_id
+            JOIN loyalty_ledger_transaction t ON t.id = e.transaction_id
+            WHERE a.owner_kind <> 'system' AND t.created_at < s.as_of
+        ) b
+        WHERE s.day = (SELECT max(day) FROM loyalty_liability_snapshot)
+          AND (s.available, s.pending, s.held) IS DISTINCT FROM (b.available, b.pending, b.held)
+        """,
+        "liability snapshot {0} ({1}): available/pending/held {2}/{3}/{4}, the ledger says {5}/{6}/{7}",
+    ),
     # The order outbox (services/order_delivery.py): work an order event made due and nobody ran.
     (
         "paid but not credited",

@@ -57,10 +57,12 @@ __all__ += [
     "ReferralProgram", "ReferralStatus", "RulesVersion", "Tier", "TierChangeRecord",
 ]
 
-# Measurement: NPS answers (services.metrics.nps, services.metrics).
+# Measurement: NPS answers (services.metrics.nps, services.metrics) and the daily liability
+# snapshots (services.liability).
+from .liability import LiabilitySnapshot  # noqa: E402
 from .metrics import NpsResponse  # noqa: E402
 
-__all__ += ["NpsResponse"]
+__all__ += ["LiabilitySnapshot", "NpsResponse"]
 
 # B2B: company tier history and volume rebates (services.b2b.companies, services.b2b.rebates).
 from .companies import CompanyTierChange  # noqa: E402

@@ -48,7 +48,8 @@ def test_the_database_triggers_are_the_files_triggers(db: None) -> None:
     declared = get_declared_triggers()
 
     assert _triggers_in_database() == declared
-    assert len(declared) == 8
+    assert len(declared) == 9
+    assert declared["loyalty_liability_append_only"] == ("loyalty_liability_snapshot", "loyalty_refuse_change")
     assert declared["loyalty_entry_balanced"] == ("loyalty_ledger_entry", "loyalty_check_transaction_balanced")
 
 

@@ -39,6 +39,7 @@ MAX_COST = 2000
 FIELD_COSTS: dict[str, int] = {
     "loyaltyQuote": 100,
     "loyaltyMetrics": 400,
+    "loyaltyLiability": 50,
     "loyaltyTierPrices": 100,
     "loyaltyProgram": 20,
     "loyaltyAccount": 10,
