@@ -40,6 +40,15 @@ def test_overview_figures_and_chart_marks(browser: Any, live_server: Any) -> Non
     points.credit_points_for_order(Owner.customer(b.pk), "b-mar", points=85, now=at("2025-03-11"))
     points.redeem_points(Owner.customer(a.pk), "redeem:a-mar", points=80, reason="paid", order_id="a-mar",
                          now=at("2025-03-21"))
+    from datetime import date
+    from decimal import Decimal
+
+    from saleor_loyalty.config import ProgramConfig
+    from saleor_loyalty.services import liability
+
+    for day in (date(2025, 2, 28), date(2025, 3, 31)):
+        liability.take_liability_snapshot(day, config=ProgramConfig(point_value=Decimal("0.01")),
+                                          now=at("2025-04-02"), currencies=["EUR"])
     staff = make_user("boss@example.com", *LoyaltyPermission)
     sign_in(browser, live_server, staff.email)
     browser.get(f"{live_server.url}/console/?period=2025-02-01..2025-03-31")
@@ -55,6 +64,13 @@ def test_overview_figures_and_chart_marks(browser: Any, live_server: Any) -> Non
     heights = {mark.get_attribute("data-label"): float(mark.get_attribute("height"))
                for mark in browser.find_elements(By.CSS_SELECTOR, "#chart-points rect[data-series=issued]")}
     assert heights["2025-03"] / heights["2025-02"] == pytest.approx(2.35, rel=0.01)
+    # the liability line: outstanding at the end of each month, from the daily snapshots
+    dots = {(mark.get_attribute("data-series"), mark.get_attribute("data-label")): mark.get_attribute("data-value")
+            for mark in browser.find_elements(By.CSS_SELECTOR, "#chart-liability [data-series]")}
+    assert dots[("outstanding", "2025-02")] == "100" and dots[("outstanding", "2025-03")] == "255"
+    browser.execute_script("document.getElementById('chart-liability').scrollIntoView()")
+    save_screenshot(browser, "console-overview-liability")
+    browser.execute_script("window.scrollTo(0, 0)")
     save_screenshot(browser, "console-overview")
 
 

@@ -71,3 +71,30 @@ def test_a_bad_period_is_reported(console: Client, program: None) -> None:
     response = console.get("/console/", {"period": "2025-13"})
     assert response.status_code == 400
     assert 'id="overview-error"' in response.content.decode()
+
+
+def test_the_liability_chart_follows_the_daily_snapshots(console: Client, program: None) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from saleor_loyalty.config import ProgramConfig
+    from saleor_loyalty.services import liability
+
+    # given: snapshots at the end of February and of March (EUR)
+    for day in (date(2025, 2, 28), date(2025, 3, 31)):
+        liability.take_liability_snapshot(day, config=ProgramConfig(point_value=Decimal("0.01")),
+                                          now=at("2025-04-02"), currencies=["EUR"])
+
+    html = console.get("/console/", {"period": PERIOD, "currency": "EUR"}).content.decode()
+
+    # then: each month shows what was outstanding at its last snapshot
+    assert marks(html, "liability") == {
+        ("outstanding", "2025-02"): "100", ("outstanding", "2025-03"): "255",
+        ("expected breakage", "2025-02"): "0", ("expected breakage", "2025-03"): "0",
+    }
+    assert "EUR 2.55 at the last snapshot" in html
+
+
+def test_without_snapshots_there_is_no_liability_chart(console: Client, program: None) -> None:
+    html = console.get("/console/", {"period": PERIOD}).content.decode()
+    assert 'id="chart-liability"' not in html

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...exceptions import LoyaltyError
-from ...services import accounts_read
+from ...services import accounts_read, liability
 from ...services.metrics import Period, calculate_program_metrics, parse_period, period_between
 from ..charts import Series, bar_chart, line_chart
 from ..page import Page
@@ -66,9 +66,32 @@ def overview(page: Page) -> HttpResponse:
             bar_chart(_("Members per tier (now)"), [tier.name if tier else _("no tier") for tier, _n in tiers], [
                 Series(_("members"), [count for _tier, count in tiers]),
             ], chart_id="chart-tiers"),
+            *_liability_chart(buckets, currency=report.currency),
         ],
     )
     return page.render("overview.html", context)
+
+
+def _liability_chart(buckets: list[Period], *, currency: str | None) -> list[Any]:
+    """Points outstanding and expected breakage at the end of each bucket, from the daily
+    liability snapshots (docs/ledger.md, "Liability"); nothing before the first snapshot."""
+    if not buckets:
+        return []
+    first, last = buckets[0].start.date(), (buckets[-1].end - timedelta(microseconds=1)).date()
+    rows = liability.get_liability_snapshots(first, last, currency=currency)
+    if not rows:
+        return []
+    outstanding, breakage = [], []
+    for bucket in buckets:
+        inside = [row for row in rows if bucket.start.date() <= row.day < bucket.end.date()]
+        latest = inside[-1] if inside else None
+        outstanding.append(None if latest is None else latest.outstanding)
+        breakage.append(None if latest is None else latest.expected_breakage)
+    title = _("Points outstanding (liability, %(currency)s %(value)s at the last snapshot)") % {
+        "currency": rows[-1].currency, "value": rows[-1].value_in_currency}
+    return [line_chart(title, [bucket.label for bucket in buckets], [
+        Series(_("outstanding"), outstanding), Series(_("expected breakage"), breakage),
+    ], chart_id="chart-liability")]
 
 
 def _buckets(period: Period) -> list[Period]:
