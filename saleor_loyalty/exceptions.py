@@ -291,3 +291,25 @@ class RebatePeriodNotOver(RebateError):
     """A period can be closed only once it ended and its settle days passed."""
 
     code = "REBATE_PERIOD_NOT_OVER"
+
+
+# --- Custom events (services.events) ---
+
+
+class EventTypeNotFound(NotFound):
+    code = "EVENT_TYPE_NOT_FOUND"
+
+
+class EventTypeCodeTaken(LoyaltyError):
+    code = "EVENT_TYPE_CODE_TAKEN"
+
+
+class EventNotAccepted(LoyaltyError):
+    """A posted event the type does not take now: ``reason`` says why (inactive, outside its
+    window, another channel, the customer's limit reached)."""
+
+    code = "EVENT_NOT_ACCEPTED"
+
+    def __init__(self, message: str, *, reason: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.reason = reason

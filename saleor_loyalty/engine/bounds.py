@@ -92,3 +92,9 @@ ROW_ID = IntBound(1, BIGINT_MAX)
 MONEY = DecimalBound(Decimal(0), MAX_MONEY, 3)
 RATE = DecimalBound(Decimal(0), MAX_RATE, 4)
 PERCENT = DecimalBound(Decimal(0), HUNDRED, 4)
+
+
+# Custom events (staff-defined event types): a code is a short machine name.
+EVENT_CODE_MAX_LENGTH = 64
+EVENT_ID_MAX_LENGTH = 128
+EVENT_POINTS = IntBound(1, 1_000_000)

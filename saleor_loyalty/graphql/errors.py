@@ -155,3 +155,24 @@ LoyaltyBirthdayErrorCode = error_code_enum(
 
 class LoyaltyBirthdayError(Error):
     code = LoyaltyBirthdayErrorCode(required=True, description="The error code.")
+
+
+# loyaltyEventPost's refusals by ``EventNotAccepted.reason`` (upper-cased), and the event type codes.
+LoyaltyEventErrorCode = error_code_enum(
+    "LoyaltyEventErrorCode",
+    [
+        "EVENT_TYPE_NOT_FOUND",
+        "EVENT_TYPE_CODE_TAKEN",
+        "INACTIVE",
+        "NOT_STARTED",
+        "ENDED",
+        "WRONG_CHANNEL",
+        "EVENT_ID_USED",
+        "LIMIT_REACHED",
+    ],
+    description="Error codes of the custom event mutations (event types and loyaltyEventPost).",
+)
+
+
+class LoyaltyEventError(Error):
+    code = LoyaltyEventErrorCode(required=True, description="The error code.")

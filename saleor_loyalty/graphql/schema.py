@@ -26,6 +26,10 @@ from .mutations.company_update import LoyaltyCompanyUpdate
 from .mutations.earn_rule_create import LoyaltyEarnRuleCreate
 from .mutations.earn_rule_delete import LoyaltyEarnRuleDelete
 from .mutations.earn_rule_update import LoyaltyEarnRuleUpdate
+from .mutations.event_post import LoyaltyEventPost
+from .mutations.event_type_create import LoyaltyEventTypeCreate
+from .mutations.event_type_deactivate import LoyaltyEventTypeDeactivate
+from .mutations.event_type_update import LoyaltyEventTypeUpdate
 from .mutations.gift_rule_create import LoyaltyGiftRuleCreate
 from .mutations.gift_rule_delete import LoyaltyGiftRuleDelete
 from .mutations.gift_rule_update import LoyaltyGiftRuleUpdate
@@ -54,6 +58,7 @@ from .mutations.rebate_program_create import LoyaltyRebateProgramCreate
 from .mutations.rebate_program_update import LoyaltyRebateProgramUpdate
 from .queries.companies import CompanyQueries
 from .queries.company_invitations import CompanyInvitationQueries
+from .queries.events import EventQueries
 from .queries.metrics import MetricsQueries
 from .queries.next_purchase import NextPurchaseQueries
 from .queries.program import ProgramQueries
@@ -79,6 +84,8 @@ QUERIES: tuple[type[graphene.ObjectType], ...] = (
     RuleQueries,
     CompanyQueries,
     CompanyInvitationQueries,
+    # staff and apps: custom event types
+    EventQueries,
 )
 
 # Root mutation field name -> mutation class, in the order the schema lists them.
@@ -88,6 +95,11 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyNpsSubmit": LoyaltyNpsSubmit,
     "loyaltyBirthdaySet": LoyaltyBirthdaySet,
     "loyaltyCustomerBirthdayUpdate": LoyaltyCustomerBirthdayUpdate,
+    # custom events (staff-defined; staff or an app posts one, credited once per event id)
+    "loyaltyEventTypeCreate": LoyaltyEventTypeCreate,
+    "loyaltyEventTypeUpdate": LoyaltyEventTypeUpdate,
+    "loyaltyEventTypeDeactivate": LoyaltyEventTypeDeactivate,
+    "loyaltyEventPost": LoyaltyEventPost,
     "loyaltyRedeemPoints": LoyaltyRedeemPoints,
     "loyaltyRedemptionCancel": LoyaltyRedemptionCancel,
     "loyaltyReferralCodeCreate": LoyaltyReferralCodeCreate,
