@@ -36,7 +36,7 @@ __all__ = [
 
 # Rules, customers, referrals, order records and discount codes (services.rules and friends).
 from .codes import CodeKind, CodeStatus, DiscountCode  # noqa: E402
-from .customers import CustomerLoyalty, TierChangeRecord  # noqa: E402
+from .customers import BirthdayChange, CustomerLoyalty, TierChangeRecord  # noqa: E402
 from .events import EventPeriod, LoyaltyEventPosting, LoyaltyEventType  # noqa: E402
 from .orders import OrderRecord, OrderStatus  # noqa: E402
 from .referrals import Referral, ReferralCode, ReferralStatus  # noqa: E402
@@ -53,7 +53,7 @@ from .rules import (  # noqa: E402
 )
 
 __all__ += [
-    "EventPeriod", "LoyaltyEventPosting", "LoyaltyEventType",
+    "BirthdayChange", "EventPeriod", "LoyaltyEventPosting", "LoyaltyEventType",
     "CodeKind", "CodeStatus", "CustomerLoyalty", "DiscountCode", "EarnRule", "GiftRule", "NextPurchaseRule",
     "OrderRecord", "OrderStatus", "PriceBreak", "PriceList", "PriceListEntry", "Referral", "ReferralCode",
     "ReferralProgram", "ReferralStatus", "RulesVersion", "Tier", "TierChangeRecord",

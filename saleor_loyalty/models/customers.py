@@ -84,3 +84,32 @@ class TierChangeRecord(models.Model):
                 name="loyalty_tier_change_kind_valid", condition=Q(change__in=["upgrade", "downgrade"])
             ),
         ]
+
+
+class BirthdayChange(models.Model):
+    """One change of a customer's recorded birthday: who (the customer, staff, the shop's
+    metadata), from what to what, why. The customer sets it once; staff corrections and
+    adoptions from the shop are kept here so a bonus can always be traced to its birthday."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    old_birthday = models.DateField(null=True, blank=True)
+    new_birthday = models.DateField(null=True, blank=True)  # None: staff cleared it
+    source = models.CharField(max_length=16)
+    # The staff member who corrected it (None for the customer themselves and the shop).
+    changed_by_user_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=255, blank=True, default="")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "loyalty_birthday_change"
+        ordering = ("-changed_at", "-id")
+        indexes = [models.Index(fields=["user", "changed_at"], name="loyalty_bday_change_user_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="loyalty_birthday_change_source_valid", condition=Q(source__in=["customer", "staff", "shop"])
+            ),
+            models.CheckConstraint(
+                name="loyalty_birthday_change_staff_named",
+                condition=~Q(source="staff") | Q(changed_by_user_id__isnull=False),
+            ),
+        ]

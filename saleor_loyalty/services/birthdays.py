@@ -5,9 +5,12 @@ Where a birthday comes from (``CustomerLoyalty.birthday_source``):
 - ``customer``: the shopper sets it once (``set_own_birthday``, the storefront's
   ``loyaltyBirthdaySet``). Setting another date later is refused (``BirthdayAlreadySet``), so a
   birthday cannot be moved every month to collect the bonus again and again.
-- ``staff``: staff correct it (``correct_birthday``), whatever was there; the change is logged.
+- ``staff``: staff correct it (``correct_birthday``), whatever was there, with a reason.
 - ``shop``: the shop knew it first (inside Saleor, the user's private metadata key
   ``loyalty.birthday``, which only staff and apps can write); taken only while none is recorded.
+
+Every change, whoever made it, is a ``BirthdayChange`` row (old and new date, source, the staff
+member, the reason), so a bonus can always be traced to the birthday it was paid on.
 
 ``grant_birthday_bonuses(day)`` is the daily job: every customer whose birthday falls on ``day``
 (29 February counts on 28 February in other years) is credited the birthday bonus the earn rules
@@ -30,7 +33,7 @@ from ..config import ProgramConfig
 from ..engine.earn import BonusEvent, calculate_event_bonus
 from ..engine.earn_kinds import is_birthday
 from ..exceptions import InvalidInput, Refused
-from ..models import CustomerLoyalty, SystemCode
+from ..models import BirthdayChange, CustomerLoyalty, SystemCode
 from . import points
 from .customers import BonusResult, CustomerLoyaltyInfo, _expiry, _info, build_customer_snapshot, fetch_customer
 from .customers import get_or_create_state
@@ -108,19 +111,19 @@ def set_own_birthday(user_id: int, birthday: date, *, now: datetime | None = Non
     return _info(state)
 
 
-def correct_birthday(user_id: int, birthday: date | None, *, staff_user_id: int,
+def correct_birthday(user_id: int, birthday: date | None, *, staff_user_id: int, reason: str = "",
                      now: datetime | None = None) -> CustomerLoyaltyInfo:
-    """Staff set or clear a customer's birthday, whatever was recorded (logged with who did it)."""
+    """Staff set or clear a customer's birthday, whatever was recorded (a ``BirthdayChange`` row
+    names them and the reason; at most 255 characters)."""
     now = now or timezone.now()
     if birthday is not None:
         check_birthday(birthday, today=now.date())
+    if len(reason) > 255:
+        raise InvalidInput("the reason must be at most 255 characters", field="reason")
     fetch_customer(user_id)
     with transaction.atomic():
         state = get_or_create_state(user_id, lock=True)
-        previous = state.birthday
-        _record(state, birthday, source="staff" if birthday is not None else "", now=now)
-    logger.info("Birthday of customer %s changed from %s to %s by staff user %s", user_id, previous, birthday,
-                staff_user_id)
+        _record(state, birthday, source="staff", now=now, staff_user_id=staff_user_id, reason=reason.strip())
     return _info(state)
 
 
@@ -136,8 +139,15 @@ def import_shop_birthday(user_id: int, birthday: date, *, now: datetime | None =
     return True
 
 
-def _record(state: CustomerLoyalty, birthday: date | None, *, source: str, now: datetime) -> None:
-    state.birthday, state.birthday_source = birthday, source
+def _record(state: CustomerLoyalty, birthday: date | None, *, source: str, now: datetime,
+            staff_user_id: int | None = None, reason: str = "") -> None:
+    if state.birthday == birthday:
+        return
+    BirthdayChange.objects.create(
+        user_id=state.user_id, old_birthday=state.birthday, new_birthday=birthday, source=source,
+        changed_by_user_id=staff_user_id, reason=reason, changed_at=now,
+    )
+    state.birthday, state.birthday_source = birthday, source if birthday is not None else ""
     state.birthday_set_at = now if birthday is not None else None
     state.updated_at = now
     state.save(update_fields=["birthday", "birthday_source", "birthday_set_at", "updated_at"])

@@ -9,7 +9,7 @@ import pytest
 
 from saleor_loyalty.config import ProgramConfig
 from saleor_loyalty.exceptions import InvalidInput
-from saleor_loyalty.models import CustomerLoyalty, LedgerEntry
+from saleor_loyalty.models import BirthdayChange, CustomerLoyalty, LedgerEntry
 from saleor_loyalty.services import birthdays, points, rules
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +50,19 @@ def test_staff_correct_a_birthday_and_a_shop_birthday_never_overwrites(shopper: 
     birthdays.set_own_birthday(shopper.pk, date(1990, 3, 1), now=JAN)
 
     assert birthdays.import_shop_birthday(shopper.pk, date(1985, 5, 5), now=JAN) is False
-    info = birthdays.correct_birthday(shopper.pk, date(1990, 3, 2), staff_user_id=other_customer.pk, now=JAN)
+    info = birthdays.correct_birthday(shopper.pk, date(1990, 3, 2), staff_user_id=other_customer.pk,
+                                      reason="typo on the form", now=JAN)
 
     assert info.birthday == date(1990, 3, 2)
     assert CustomerLoyalty.objects.get(user=shopper).birthday_source == "staff"
+    # every change is kept: who, from what to what, why
+    changes = list(BirthdayChange.objects.filter(user=shopper).order_by("id").values_list(
+        "source", "old_birthday", "new_birthday", "changed_by_user_id", "reason"))
+    assert changes == [("customer", None, date(1990, 3, 1), None, ""),
+                       ("staff", date(1990, 3, 1), date(1990, 3, 2), other_customer.pk, "typo on the form")]
+    with pytest.raises(InvalidInput):
+        birthdays.correct_birthday(shopper.pk, date(1990, 3, 3), staff_user_id=other_customer.pk, reason="x" * 256)
+    assert CustomerLoyalty.objects.get(user=shopper).birthday == date(1990, 3, 2)
 
 
 def test_the_daily_job_credits_each_birthday_once(shop: Any, customer: Any, other_customer: Any,
