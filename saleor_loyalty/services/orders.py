@@ -259,7 +259,8 @@ def _calculate_earn(record: OrderRecord, config: ProgramConfig, now: datetime) -
         )
         for line in record.lines
     )
-    context = EarnContext(lines, record.shipping, customer, tier, rules.terms, record.channel, record.currency, now)
+    terms = rules.get_terms(record.channel)  # the channel's points per unit, else the program's
+    context = EarnContext(lines, record.shipping, customer, tier, terms, record.channel, record.currency, now)
     return calculate_order_earn(context, rules.rules.earn_rules)
 
 

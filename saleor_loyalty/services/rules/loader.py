@@ -40,8 +40,10 @@ _BAD_ROW = (EngineError, ValueError, ArithmeticError, TypeError)
 
 
 def build_terms(config: ProgramConfig) -> engine.ProgramTerms:
-    """The engine's program terms from the plugin configuration (same field names)."""
-    return engine.ProgramTerms(**{field.name: getattr(config, field.name) for field in fields(engine.ProgramTerms)})
+    """The engine's program terms from the plugin configuration (same field names; a term only a
+    channel sets, such as ``redeem_max_amount``, keeps its default)."""
+    names = [field.name for field in fields(engine.ProgramTerms) if hasattr(config, field.name)]
+    return engine.ProgramTerms(**{name: getattr(config, name) for name in names})
 
 
 def to_price_break(row: PriceBreak) -> engine.PriceBreak:
