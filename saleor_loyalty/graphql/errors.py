@@ -144,3 +144,14 @@ LoyaltyNpsErrorCode = error_code_enum(
 
 class LoyaltyNpsError(Error):
     code = LoyaltyNpsErrorCode(required=True, description="The error code.")
+
+
+LoyaltyChannelErrorCode = error_code_enum(
+    "LoyaltyChannelErrorCode",
+    ["CHANNEL_NOT_FOUND", "UNKNOWN_CURRENCY", "DUPLICATE", "SHOP_NOT_CONFIGURED"],
+    description="Error codes of the channel-terms and exchange-rate mutations.",
+)
+
+
+class LoyaltyChannelError(Error):
+    code = LoyaltyChannelErrorCode(required=True, description="The error code.")
