@@ -47,9 +47,13 @@ class LoyaltyExchangeRateAdd(BaseMutation):
         except ValueError as exc:
             raise InvalidInput(f"rate: {exc}", field="rate") from None
         requestor = get_requestor(info)
-        who = getattr(requestor.user, "email", "") or ("app" if requestor.is_app else "")
+        if requestor.user is not None:
+            who = getattr(requestor.user, "email", "") or requestor.user.get_username()
+        else:
+            who = f"app:{getattr(requestor.app, 'name', '')}" if requestor.is_app else ""
         row = exchange_rates.add_exchange_rate(
             currency, value, base_currency=get_program_config(info).base_currency, valid_from=valid_from,
             created_by=str(who),
         )
+        row.refresh_from_db()  # show the rate as stored
         return cls(exchange_rate=row)

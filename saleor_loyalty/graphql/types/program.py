@@ -297,7 +297,8 @@ class LoyaltyProgram(graphene.ObjectType):
 
     @staticmethod
     def resolve_redeem_max_amount(root: ProgramView, _info: Any) -> Decimal | None:
-        return root.rules.get_terms(root.channel).redeem_max_amount
+        amount = root.rules.get_terms(root.channel).redeem_max_amount
+        return None if amount is None else plain_decimal(amount)
 
     @staticmethod
     def resolve_points_enabled(root: ProgramView, _info: Any) -> bool:
@@ -325,7 +326,7 @@ class LoyaltyProgram(graphene.ObjectType):
 
     @staticmethod
     def resolve_point_value(root: ProgramView, _info: Any) -> Decimal:
-        return root.rules.get_terms(root.channel).point_value
+        return plain_decimal(root.rules.get_terms(root.channel).point_value)
 
     @staticmethod
     def resolve_redeem_min_points(root: ProgramView, _info: Any) -> int:
@@ -333,7 +334,7 @@ class LoyaltyProgram(graphene.ObjectType):
 
     @staticmethod
     def resolve_redeem_max_share(root: ProgramView, _info: Any) -> Decimal:
-        return root.rules.get_terms(root.channel).redeem_max_share
+        return plain_decimal(root.rules.get_terms(root.channel).redeem_max_share)
 
     @staticmethod
     def resolve_pending_days(root: ProgramView, _info: Any) -> int:
