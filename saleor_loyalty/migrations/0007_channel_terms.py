@@ -5,21 +5,20 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-# A rate is history: a correction is a new row with a later valid_from, never an edit, so what
-# an order recorded can always be traced to the row it came from.
-_APPEND_ONLY = """
-CREATE FUNCTION loyalty_exchange_rate_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'loyalty_exchange_rate is append-only: add a newer rate instead'
-        USING ERRCODE = 'restrict_violation';
-END $$;
-CREATE TRIGGER loyalty_exchange_rate_append_only BEFORE UPDATE OR DELETE ON loyalty_exchange_rate
-    FOR EACH ROW EXECUTE FUNCTION loyalty_exchange_rate_append_only();
-"""
-_DROP_APPEND_ONLY = """
-DROP TRIGGER IF EXISTS loyalty_exchange_rate_append_only ON loyalty_exchange_rate;
-DROP FUNCTION IF EXISTS loyalty_exchange_rate_append_only();
-"""
+_RATES_SQL = "70_exchange_rates.sql"
+
+
+def apply_exchange_rate_sql(apps, schema_editor):  # type: ignore[no-untyped-def]
+    # A rate is history (append-only): the trigger lives in ledger/sql/, read at migrate time.
+    from saleor_loyalty.ledger.sql_files import get_file_sql
+
+    schema_editor.execute(get_file_sql(_RATES_SQL), params=None)
+
+
+def drop_exchange_rate_sql(apps, schema_editor):  # type: ignore[no-untyped-def]
+    from saleor_loyalty.ledger.sql_files import get_drop_sql, get_file_sql
+
+    schema_editor.execute(get_drop_sql(get_file_sql(_RATES_SQL)), params=None)
 
 
 class Migration(migrations.Migration):
@@ -69,5 +68,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('currency', 'valid_from'), name='loyalty_exchange_rate_currency_from_unique'), models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='loyalty_exchange_rate_currency_code'), models.CheckConstraint(condition=models.Q(('rate__gt', 0)), name='loyalty_exchange_rate_positive')],
             },
         ),
-        migrations.RunSQL(_APPEND_ONLY, _DROP_APPEND_ONLY),
+        migrations.RunPython(apply_exchange_rate_sql, drop_exchange_rate_sql),
     ]
