@@ -20,6 +20,7 @@ from ...services.metrics import (
     calculate_program_metrics,
     parse_period,
 )
+from ...services.channels import get_channel_terms
 from ..auth import LoyaltyPermission
 from ..core.context import require_any_permission
 from ..types.metrics import LoyaltyMetrics, LoyaltyMetricsGroupByEnum
@@ -66,7 +67,8 @@ class MetricsQueries(graphene.ObjectType):
         config = get_program_config(info)
         return calculate_program_metrics(
             parse_period(period),
-            point_value=config.point_value,
+            # A channel's report values points at the channel's own point value.
+            point_value=get_channel_terms(config, channel).point_value if channel else config.point_value,
             channel=channel or None,
             currency=currency or None,
             group_by=GroupBy(group_by),
