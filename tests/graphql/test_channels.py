@@ -37,7 +37,7 @@ RATES = "query ($currency: String) { loyaltyExchangeRates(currency: $currency) {
 PROGRAM = """
 query ($channel: String!) {
   loyaltyProgram(channel: $channel) {
-    channel currency hasChannelTerms pointsPerUnit pointValue redeemMinPoints redeemMaxShare redeemMaxAmount
+    channel currency baseCurrency hasChannelTerms pointsPerUnit pointValue redeemMinPoints redeemMaxShare redeemMaxAmount
   }
 }
 """
@@ -85,9 +85,9 @@ def test_loyalty_program_shows_the_terms_in_force_for_the_channel(callers: Calle
     pln = run_ok(callers.anonymous, PROGRAM, {"channel": "pln"})["loyaltyProgram"]
     usd = run_ok(callers.anonymous, PROGRAM, {"channel": "usd"})["loyaltyProgram"]
 
-    assert pln == {"channel": "pln", "currency": "PLN", "hasChannelTerms": True, "pointsPerUnit": "0.25",
+    assert pln == {"channel": "pln", "currency": "PLN", "baseCurrency": "USD", "hasChannelTerms": True, "pointsPerUnit": "0.25",
                    "pointValue": "0.04", "redeemMinPoints": 100, "redeemMaxShare": "0.5", "redeemMaxAmount": "200"}
-    assert usd == {"channel": "usd", "currency": "USD", "hasChannelTerms": False, "pointsPerUnit": "1",
+    assert usd == {"channel": "usd", "currency": "USD", "baseCurrency": "USD", "hasChannelTerms": False, "pointsPerUnit": "1",
                    "pointValue": "0.01", "redeemMinPoints": 100, "redeemMaxShare": "0.5", "redeemMaxAmount": None}
 
 

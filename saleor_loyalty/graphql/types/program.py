@@ -263,6 +263,9 @@ class LoyaltyProgram(graphene.ObjectType):
     redeem_max_amount = graphene.Decimal(
         description="At most this amount (in the channel's currency) may be paid with points; null: only the share caps it."
     )
+    base_currency = graphene.String(
+        required=True, description="The currency tier spend thresholds and progress are counted in (ISO 4217)."
+    )
     has_channel_terms = graphene.Boolean(
         required=True, description="True when staff set terms for this channel (they override the program's)."
     )
@@ -290,6 +293,10 @@ class LoyaltyProgram(graphene.ObjectType):
         # The channel's terms name their currency; otherwise the shop is asked, only when requested.
         own = root.rules.channel_terms.get(root.channel)
         return own.currency if own is not None else quotes.get_channel_currency(root.channel)
+
+    @staticmethod
+    def resolve_base_currency(root: ProgramView, _info: Any) -> str:
+        return root.config.base_currency
 
     @staticmethod
     def resolve_has_channel_terms(root: ProgramView, _info: Any) -> bool:
