@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from .engine import bounds
+from .engine.currencies import is_known_currency
 from .exceptions import InvalidInput
 
 
@@ -58,6 +59,9 @@ class ProgramConfig:
     # A birthday recorded fewer days than this before it falls earns no bonus that year (so
     # setting "today" as one's birthday earns nothing); 0 turns the rule off.
     birthday_notice_days: int = 30
+    # Tier spend and metrics add orders up in this currency (docs/channels.md); an order in
+    # another currency converts at the exchange rate recorded when it was paid.
+    base_currency: str = "USD"
 
 
 _DEFAULTS = ProgramConfig()
@@ -85,7 +89,7 @@ _INT_BOUNDS = {
 _DECIMAL_BOUNDS = {
     "points_per_unit": bounds.RATE,
     "point_value": bounds.RATE,
-    "redeem_max_share": bounds.DecimalBound(Decimal(0), Decimal(1), 4),
+    "redeem_max_share": bounds.SHARE,
 }
 
 
@@ -126,6 +130,11 @@ def _parse_field(name: str, raw: Any) -> Any:
         return value
     if isinstance(default, int):
         return _parse_int(raw, _INT_BOUNDS[name])
+    if name == "base_currency":
+        code = str(raw).strip().upper()
+        if not is_known_currency(code):
+            raise ValueError(f"must be an ISO 4217 currency code, got {raw!r}")
+        return code
     return str(raw).strip()
 
 

@@ -158,6 +158,18 @@ class ChannelNotFound(NotFound):
     code = "CHANNEL_NOT_FOUND"
 
 
+class UnknownCurrency(InvalidInput):
+    """Not an ISO 4217 currency code (``engine.currencies``)."""
+
+    code = "UNKNOWN_CURRENCY"
+
+
+class ExchangeRateExists(InvalidInput):
+    """A rate for this currency is already valid from this very moment (rates are append-only)."""
+
+    code = "DUPLICATE"
+
+
 class OrderNotFound(NotFound):
     code = "ORDER_NOT_FOUND"
 

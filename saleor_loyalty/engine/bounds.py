@@ -24,6 +24,10 @@ Why each limit is what it is:
   4 places; the columns (``numeric(12, 4)``) hold up to 10**8, and spend * rate * multiplier
   (10**12 * 10**4 * 10**4) stays within 28 digits.
 - **Percentages**: ``0 .. 100`` with 4 places (``numeric(7, 4)``).
+- **Exchange rates** (one unit of a currency in the program's base currency): greater than 0 and
+  at most ``MAX_EXCHANGE_RATE`` = 10**6 with 10 places (``numeric(20, 10)``). The widest real
+  spreads (a Kuwaiti dinar is ~3.3 USD, a Vietnamese dong ~0.00004 USD, an Iranian rial less)
+  fit with room; spend (10**12) * rate (10**6) with 10 places stays within 28 digits.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ BIGINT_MAX = 2**63 - 1
 MAX_DAYS = 36_500
 MAX_MONEY = Decimal(10**12)
 MAX_RATE = Decimal(10_000)
+MAX_EXCHANGE_RATE = Decimal(10**6)
 HUNDRED = Decimal(100)
 
 
@@ -91,6 +96,9 @@ SIGNED = IntBound(INT32_MIN, INT32_MAX)
 ROW_ID = IntBound(1, BIGINT_MAX)
 MONEY = DecimalBound(Decimal(0), MAX_MONEY, 3)
 RATE = DecimalBound(Decimal(0), MAX_RATE, 4)
+SHARE = DecimalBound(Decimal(0), Decimal(1), 4)
+# Zero is outside the range in meaning (a currency worth nothing): services refuse it separately.
+EXCHANGE_RATE = DecimalBound(Decimal(0), MAX_EXCHANGE_RATE, 10)
 PERCENT = DecimalBound(Decimal(0), HUNDRED, 4)
 
 

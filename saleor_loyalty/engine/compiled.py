@@ -20,6 +20,7 @@ from types import MappingProxyType
 from .money import get_currency_exponent, quantize
 from .rules import (
     AudienceKind,
+    ChannelTerms,
     EarnRule,
     EarnRuleKind,
     GiftRule,
@@ -120,12 +121,16 @@ class CompiledRuleSet:
     tiers_by_rank: tuple[Tier, ...]  # lowest rank first
     earn_rules_by_kind: Mapping[EarnRuleKind, tuple[EarnRule, ...]]
     gift_rules: tuple[GiftRule, ...]
+    # The terms in force per channel that has overrides (program terms merged with them).
+    terms_by_channel: Mapping[str, ProgramTerms]
+    channel_terms: Mapping[str, ChannelTerms]
     # Every moment a price list or gift rule opens or closes, ascending: prices and gifts can
     # change at these moments with nothing else changing.
     window_moments: tuple[datetime, ...] = ()
 
     @property
     def terms(self) -> ProgramTerms:
+        """The program-wide terms (what a channel without overrides uses)."""
         return self.rules.terms
 
     def get_next_window_change(self, now: datetime) -> datetime | None:
@@ -139,6 +144,10 @@ class CompiledRuleSet:
         """
         index = bisect_right(self.window_moments, now)
         return self.window_moments[index] if index < len(self.window_moments) else None
+
+    def get_terms(self, channel: str) -> ProgramTerms:
+        """The terms in force in ``channel``: the program's with the channel's overrides merged."""
+        return self.terms_by_channel.get(channel, self.rules.terms)
 
     def get_tier(self, tier_id: int | None) -> Tier | None:
         """The tier with ``tier_id``; None for no tier or a tier no longer in the rules."""
@@ -234,6 +243,8 @@ def compile_rules(rules: RuleSet) -> CompiledRuleSet:
         earn_rules_by_kind=MappingProxyType({kind: tuple(value) for kind, value in earn_by_kind.items()}),
         gift_rules=tuple(sorted(rules.gift_rules, key=lambda item: item.id)),
         window_moments=_window_moments(rules),
+        terms_by_channel=MappingProxyType({item.channel: item.apply_to(rules.terms) for item in rules.channel_terms}),
+        channel_terms=MappingProxyType({item.channel: item for item in rules.channel_terms}),
     )
 
 

@@ -65,7 +65,8 @@ def quote_cart(
     floor(49.00 * 0.5 / 0.01) = 2450 points redeemable.
     """
     _check_now(now)
-    terms = rules.terms
+    # The channel's terms: its points per unit, point value and redemption limits.
+    terms = rules.get_terms(cart.channel)
     customer = _effective_customer(customer, rules)
     currency = cart.currency
     list_ids: frozenset[int] = frozenset()

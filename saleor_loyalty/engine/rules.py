@@ -34,14 +34,14 @@ from .checks import (
     fail,
     is_active,
 )
-from .terms import DiscountKind, NextPurchaseRule, ProgramTerms, ReferralTerms
+from .terms import ChannelTerms, DiscountKind, NextPurchaseRule, ProgramTerms, ReferralTerms
 
 if TYPE_CHECKING:
     from .values import CustomerSnapshot
 
 __all__ = [  # the terms are re-exported so that every rule object imports from here
     "Audience", "AudienceKind", "DiscountKind", "EarnRule", "EarnRuleKind", "GiftRule", "NextPurchaseRule",
-    "PriceBreak", "PriceList", "PriceListEntry", "ProgramTerms", "ReferralTerms", "RuleSet", "TargetKind",
+    "ChannelTerms", "PriceBreak", "PriceList", "PriceListEntry", "ProgramTerms", "ReferralTerms", "RuleSet", "TargetKind",
     "Tier", "TierMetric", "is_active",
 ]
 
@@ -378,11 +378,17 @@ class RuleSet:
     gift_rules: tuple[GiftRule, ...] = ()
     referral: ReferralTerms | None = None
     next_purchase: tuple[NextPurchaseRule, ...] = ()
+    # Per-channel overrides of the money-dependent terms (at most one per channel).
+    channel_terms: tuple[ChannelTerms, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("price_lists", "earn_rules", "tiers", "gift_rules", "next_purchase"):
             as_tuple(self, name)
             check_unique_ids("RuleSet", name, getattr(self, name))
+        as_tuple(self, "channel_terms")
+        channels = [item.channel for item in self.channel_terms]
+        if len(set(channels)) != len(channels):
+            raise fail("RuleSet", "channel_terms", "two channel terms name the same channel")
         ranks = [tier.rank for tier in self.tiers]
         if len(set(ranks)) != len(ranks):
             raise fail("RuleSet", "tiers", "two tiers share a rank")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -104,9 +104,14 @@ class ProgramTerms:
     gifts_enabled: bool = True
     referrals_enabled: bool = True
     tiers_enabled: bool = True
+    # At most this amount (in the channel's currency) may be paid with points; None: no cap but
+    # the share. Only a channel's terms set it: a bare amount means nothing across currencies.
+    redeem_max_amount: Decimal | None = None
 
     def __post_init__(self) -> None:
         check_decimal("ProgramTerms", "points_per_unit", self.points_per_unit, maximum=MAX_RATE)
+        if self.redeem_max_amount is not None:
+            check_decimal("ProgramTerms", "redeem_max_amount", self.redeem_max_amount, maximum=MAX_MONEY)
         check_decimal("ProgramTerms", "point_value", self.point_value, maximum=MAX_RATE)
         if self.point_value == 0:
             raise fail("ProgramTerms", "point_value", "must be greater than 0")
@@ -116,3 +121,48 @@ class ProgramTerms:
             raise fail("ProgramTerms", "redeem_max_share", "must be <= 1")
         check_int("ProgramTerms", "pending_days", self.pending_days, maximum=MAX_DAYS)
         check_int("ProgramTerms", "expiry_days", self.expiry_days, maximum=MAX_DAYS)
+
+
+# The money-dependent terms a channel may override; every other term stays program-wide.
+CHANNEL_TERM_FIELDS = ("points_per_unit", "point_value", "redeem_min_points", "redeem_max_share", "redeem_max_amount")
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelTerms:
+    """One channel's overrides of the money-dependent terms, in the channel's ``currency``.
+
+    A field left None keeps the program's value. Example: program 1 point per unit and a point
+    worth 0.01; a PLN channel with ``points_per_unit=0.25`` and ``point_value=0.04`` earns 25
+    points on 100.00 PLN and redeems 500 points for 20.00 PLN, while USD keeps 1 and 0.01.
+    """
+
+    channel: str
+    currency: str
+    points_per_unit: Decimal | None = None
+    point_value: Decimal | None = None
+    redeem_min_points: int | None = None
+    redeem_max_share: Decimal | None = None
+    redeem_max_amount: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        owner = "ChannelTerms"
+        if not isinstance(self.channel, str) or not self.channel.strip():
+            raise fail(owner, "channel", "must be a channel slug")
+        check_currency(owner, "currency", self.currency)
+        # The merged ProgramTerms checks ranges; these checks name the channel's own field.
+        check_decimal(owner, "points_per_unit", self.points_per_unit, maximum=MAX_RATE, allow_none=True)
+        check_decimal(owner, "point_value", self.point_value, maximum=MAX_RATE, allow_none=True)
+        if self.point_value is not None and self.point_value == 0:
+            raise fail(owner, "point_value", "must be greater than 0")
+        check_int(owner, "redeem_min_points", self.redeem_min_points, maximum=INT32_MAX, allow_none=True)
+        check_decimal(owner, "redeem_max_share", self.redeem_max_share, maximum=ONE, allow_none=True)
+        check_decimal(owner, "redeem_max_amount", self.redeem_max_amount, maximum=MAX_MONEY, allow_none=True)
+
+    def apply_to(self, terms: ProgramTerms) -> ProgramTerms:
+        """``terms`` with this channel's set fields in place of the program's.
+
+        >>> ChannelTerms("pln", "PLN", point_value=Decimal("0.04")).apply_to(ProgramTerms()).point_value
+        Decimal('0.04')
+        """
+        changes = {name: getattr(self, name) for name in CHANNEL_TERM_FIELDS if getattr(self, name) is not None}
+        return replace(terms, **changes)

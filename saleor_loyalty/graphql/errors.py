@@ -176,3 +176,14 @@ LoyaltyEventErrorCode = error_code_enum(
 
 class LoyaltyEventError(Error):
     code = LoyaltyEventErrorCode(required=True, description="The error code.")
+
+
+LoyaltyChannelErrorCode = error_code_enum(
+    "LoyaltyChannelErrorCode",
+    ["CHANNEL_NOT_FOUND", "UNKNOWN_CURRENCY", "DUPLICATE", "SHOP_NOT_CONFIGURED"],
+    description="Error codes of the channel-terms and exchange-rate mutations.",
+)
+
+
+class LoyaltyChannelError(Error):
+    code = LoyaltyChannelErrorCode(required=True, description="The error code.")

@@ -50,6 +50,9 @@ from .mutations.redemption_cancel import LoyaltyRedemptionCancel
 from .mutations.referral_code_create import LoyaltyReferralCodeCreate
 from .mutations.referral_discount_apply import LoyaltyReferralDiscountApply
 from .mutations.referral_settings_update import LoyaltyReferralSettingsUpdate
+from .mutations.channel_terms_clear import LoyaltyChannelTermsClear
+from .mutations.channel_terms_set import LoyaltyChannelTermsSet
+from .mutations.exchange_rate_add import LoyaltyExchangeRateAdd
 from .mutations.tier_create import LoyaltyTierCreate
 from .mutations.tier_delete import LoyaltyTierDelete
 from .mutations.tier_update import LoyaltyTierUpdate
@@ -58,6 +61,7 @@ from .mutations.rebate_program_create import LoyaltyRebateProgramCreate
 from .mutations.rebate_program_update import LoyaltyRebateProgramUpdate
 from .queries.companies import CompanyQueries
 from .queries.company_invitations import CompanyInvitationQueries
+from .queries.channels import ChannelQueries
 from .queries.events import EventQueries
 from .queries.metrics import MetricsQueries
 from .queries.next_purchase import NextPurchaseQueries
@@ -82,6 +86,7 @@ QUERIES: tuple[type[graphene.ObjectType], ...] = (
     MetricsQueries,
     LiabilityQueries,
     RuleQueries,
+    ChannelQueries,
     CompanyQueries,
     CompanyInvitationQueries,
     # staff and apps: custom event types
@@ -123,6 +128,10 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyEarnRuleUpdate": LoyaltyEarnRuleUpdate,
     "loyaltyEarnRuleDelete": LoyaltyEarnRuleDelete,
     "loyaltyReferralSettingsUpdate": LoyaltyReferralSettingsUpdate,
+    # per-channel terms and exchange rates (staff, MANAGE_DISCOUNTS; docs/channels.md)
+    "loyaltyChannelTermsSet": LoyaltyChannelTermsSet,
+    "loyaltyChannelTermsClear": LoyaltyChannelTermsClear,
+    "loyaltyExchangeRateAdd": LoyaltyExchangeRateAdd,
     # companies and their members (B2B; docs/b2b.md)
     "loyaltyCompanyCreate": LoyaltyCompanyCreate,
     "loyaltyCompanyUpdate": LoyaltyCompanyUpdate,

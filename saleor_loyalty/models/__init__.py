@@ -88,3 +88,8 @@ __all__ += [
 from .console import ConsoleSignInFailure  # noqa: E402
 
 __all__ += ["ConsoleSignInFailure"]
+
+# Per-channel terms and exchange rates (services.channels).
+from .channels import ChannelTerms, ExchangeRate  # noqa: E402
+
+__all__ += ["ChannelTerms", "ExchangeRate"]

@@ -61,6 +61,10 @@ class OrderRecord(models.Model):
     # Points changed: the customer's and the company's tier (and the metadata mirror) are due a
     # refresh until the follow-ups ran and cleared it.
     follow_up_due_at = models.DateTimeField(null=True, blank=True)
+    # One unit of ``currency`` in the program's base currency when the order was paid (the latest
+    # ExchangeRate valid then; 1 for the base currency): tier spend and metrics convert with it,
+    # so a later rate rewrites nothing. NULL: no rate was known, the spend stays unconverted.
+    rate_to_base = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=10)
     lines = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -21,16 +21,29 @@ HELP_TEXTS: dict[str, str] = {
     "gifts_enabled": "Add free products when a checkout qualifies for a gift rule.",
     "referrals_enabled": "Run the referral program (first-order discount and referrer reward).",
     "tiers_enabled": "Evaluate VIP tiers and apply their benefits.",
-    "points_per_unit": "Points earned per currency unit paid for goods (1 = one point per 1.00).",
-    "point_value": "What one point is worth when redeemed, in the order's currency (0.01 = 100 points per 1.00).",
+    "points_per_unit": (
+        "Points earned per currency unit paid for goods (1 = one point per 1.00). "
+        "Per-channel terms (loyaltyChannelTermsSet) override it in their channel."
+    ),
+    "point_value": (
+        "What one point is worth when redeemed, in the order's currency (0.01 = 100 points per 1.00). "
+        "Per-channel terms override it in their channel."
+    ),
     "pending_days": "Earned points stay pending this many days (the return window).",
     "expiry_days": "Points expire this many days after they were earned; 0 means never.",
-    "redeem_min_points": "The fewest points a customer may redeem at once.",
-    "redeem_max_share": "At most this share (0 to 1) of the goods total may be paid with points.",
+    "redeem_min_points": "The fewest points a customer may redeem at once; per-channel terms override it.",
+    "redeem_max_share": (
+        "At most this share (0 to 1) of the goods total may be paid with points; per-channel terms override it "
+        "and may add a maximum amount."
+    ),
     "hold_minutes": "Points held for an abandoned checkout are released after this many minutes.",
     "credit_event": "The order event that credits points: " + ", ".join(e.value for e in CreditEvent) + ".",
     "include_shipping_in_earn": "Count shipping towards earned points.",
     "gift_stacking": "Let several gift rules apply to one checkout (otherwise only the best one).",
+    "base_currency": (
+        "The ISO 4217 currency tier spend and metrics are summed in; other currencies convert at the "
+        "exchange rate staff set (loyaltyExchangeRateAdd) that was in force when the order was paid."
+    ),
     "referral_link_base": "The storefront page a referral link points to; the code is appended as ?ref=<code>.",
     "birthday_notice_days": "A birthday recorded fewer days than this before it falls earns no bonus that year (0 = off).",
 }

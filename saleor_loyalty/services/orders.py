@@ -30,6 +30,7 @@ from .codes import generate_code
 from .order_records import insert_new_record
 from .customers import build_customer_snapshot
 from .rules.fields import Problems, raise_problems
+from .exchange_rates import get_rate_to_base
 from .rules.versions import get_compiled_rules
 
 
@@ -259,7 +260,8 @@ def _calculate_earn(record: OrderRecord, config: ProgramConfig, now: datetime) -
         )
         for line in record.lines
     )
-    context = EarnContext(lines, record.shipping, customer, tier, rules.terms, record.channel, record.currency, now)
+    terms = rules.get_terms(record.channel)  # the channel's points per unit, else the program's
+    context = EarnContext(lines, record.shipping, customer, tier, terms, record.channel, record.currency, now)
     return calculate_order_earn(context, rules.rules.earn_rules)
 
 
@@ -313,11 +315,15 @@ def credit_order(order_id: str, *, config: ProgramConfig, now: datetime | None =
             )
         next_code = _issue_next_purchase(record, config, now)
         record.status, record.paid_at = OrderStatus.PAID, record.paid_at or now
+        # The rate in force at payment, kept on the order: a later rate rewrites nothing.
+        record.rate_to_base = get_rate_to_base(record.currency, base_currency=config.base_currency, at=record.paid_at)
         record.points_earned, record.credited, record.updated_at = earn.points, True, now
         record.points_reversed = _reverse_earlier_refund(record, earn.points, now)
         if record.refunded_amount > 0 and record.refunded_amount == record.goods_total + record.shipping:
             record.status = OrderStatus.REFUNDED
-        record.save(update_fields=["status", "paid_at", "points_earned", "points_reversed", "credited", "updated_at"])
+        record.save(update_fields=[
+            "status", "paid_at", "rate_to_base", "points_earned", "points_reversed", "credited", "updated_at",
+        ])
         # In the same transaction as the credit: a reward is never due and unpaid after a crash.
         reward = referrals.reward_referrer_for_order(order_id, config=config, now=now)
     return CreditResult(

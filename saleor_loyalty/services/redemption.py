@@ -60,11 +60,12 @@ def redeem_points(
     """Hold ``points`` of the customer's balance and attach a discount worth them to their checkout.
 
     Refused (``RedemptionRefused``, nothing changed) when points are off, the checkout is not
-    the caller's, ``points`` is under ``config.redeem_min_points`` or over what the engine
-    allows (``redeem_max_share`` of the goods, the balance). A company member spends the shared
+    the caller's, ``points`` is under the channel's ``redeem_min_points`` or over what the engine
+    allows (``redeem_max_share`` of the goods, a channel's ``redeem_max_amount``, the balance). A company member spends the shared
     pool within the monthly limit their admin set (``company_limits.check_member_redemption``:
     ``MemberRedemptionLimitExceeded``, ``CompanyInactive``). Redeeming again replaces the
-    previous hold and code. Worked example: 2,500 points at 0.01 each -> a 25.00 discount.
+    previous hold and code. Worked example: 2,500 points at 0.01 each -> a 25.00 discount; in a
+    PLN channel whose point value is 0.04, 500 points -> 20.00 PLN.
     """
     now = now or timezone.now()
     if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
@@ -74,9 +75,12 @@ def redeem_points(
     checkout = fetch_checkout(token)
     if checkout.user_id is None or checkout.user_id != user_id:
         raise RedemptionRefused("the checkout belongs to another customer", reason="not_owner", field="token")
-    if points < config.redeem_min_points:
+    rules = get_compiled_rules(config)
+    # The checkout's channel decides the minimum, the share or amount cap and a point's value.
+    terms = rules.get_terms(checkout.cart.channel)
+    if points < terms.redeem_min_points:
         raise RedemptionRefused(
-            f"at least {config.redeem_min_points} points must be redeemed", reason="below_minimum", field="points"
+            f"at least {terms.redeem_min_points} points must be redeemed", reason="below_minimum", field="points"
         )
     previous = _active_code(token)
     customer = build_customer_snapshot(user_id, now=now)
@@ -85,13 +89,13 @@ def redeem_points(
     # previous hold took come back: judge the new request without either.
     cart = replace(checkout.cart, order_discount=Decimal(0)) if checkout.voucher_code else checkout.cart
     customer = replace(customer, available_points=(customer.available_points or 0) + held_before)
-    quote = quote_cart(cart, customer, get_compiled_rules(config), now=now)
+    quote = quote_cart(cart, customer, rules, now=now)
     if points > quote.max_redeemable_points:
         raise RedemptionRefused(
             f"at most {quote.max_redeemable_points} points can be redeemed on this checkout",
             reason="above_maximum", field="points",
         )
-    amount = quantize(Decimal(points) * config.point_value, cart.currency)
+    amount = quantize(Decimal(points) * terms.point_value, cart.currency)
     shop = get_shop()
     with transaction.atomic():
         # Locks the member's row first, so two checkouts of one member are counted one after

@@ -3,8 +3,10 @@
 Figures come from ``OrderRecord`` with one aggregate query, whatever the number of tiers and
 orders: spend (goods paid less refunds), order count and points earned over each rolling
 window the tiers use. Only paid orders count (a fully refunded or cancelled order does not).
-Amounts are summed as recorded, in every currency: a program that sells in several currencies
-should give its spend tiers thresholds in the main one (docs/rules.md).
+Spend is summed in the program's base currency: each order's net goods times the exchange rate
+it recorded when paid (``OrderRecord.rate_to_base``; 1 for the base currency). An order paid in a
+currency that had no rate yet is left out of spend (docs/channels.md); spend thresholds are in
+the base currency.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -38,7 +40,10 @@ def _aggregate_for(key: StatKey, now: datetime) -> tuple[str, object]:
     name = f"{key.metric.value}_{key.window_days or 'all'}"
     if key.metric is TierMetric.SPEND:
         net = Greatest(F("goods_total") - F("refunded_amount"), _ZERO, output_field=_MONEY)
-        return name, Coalesce(Sum(net, filter=window), _ZERO, output_field=_MONEY)
+        # In the base currency, at the rate the order recorded when paid; no rate: left out.
+        in_base = ExpressionWrapper(net * F("rate_to_base"), output_field=_MONEY)
+        converted = window & Q(rate_to_base__isnull=False)
+        return name, Coalesce(Sum(in_base, filter=converted), _ZERO, output_field=_MONEY)
     if key.metric is TierMetric.ORDERS:
         return name, Count("id", filter=window)
     return name, Coalesce(Sum(F("points_earned") - F("points_reversed"), filter=window), 0)

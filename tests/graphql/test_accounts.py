@@ -26,7 +26,7 @@ from .client import ApiClient, error_codes, get_graphql_content, get_graphql_err
 
 pytestmark = pytest.mark.django_db
 
-CONFIG = ProgramConfig(pending_days=0)
+CONFIG = ProgramConfig(pending_days=0, base_currency="EUR")  # orders in EUR count as spend
 
 ACCOUNT_QUERY = """
 query ($customerId: ID) {

@@ -48,7 +48,7 @@ def test_the_database_triggers_are_the_files_triggers(db: None) -> None:
     declared = get_declared_triggers()
 
     assert _triggers_in_database() == declared
-    assert len(declared) == 9
+    assert len(declared) == 10  # 8 of the ledger's, exchange rates' and liability snapshots' append-only triggers
     assert declared["loyalty_liability_append_only"] == ("loyalty_liability_snapshot", "loyalty_refuse_change")
     assert declared["loyalty_entry_balanced"] == ("loyalty_ledger_entry", "loyalty_check_transaction_balanced")
 

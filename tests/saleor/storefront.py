@@ -60,9 +60,11 @@ def run(client: Any, query: str, variables: dict[str, Any], name: str | None = N
     return data
 
 
-def create_checkout(client: Any, lines: list[tuple[Any, int]], *, email: str = "buyer@example.com") -> str:
+def create_checkout(
+    client: Any, lines: list[tuple[Any, int]], *, email: str = "buyer@example.com", channel: str = "main"
+) -> str:
     result = run(client, CREATE, {"input": {
-        "channel": "main", "email": email,
+        "channel": channel, "email": email,
         "lines": [{"variantId": variant_gid(variant), "quantity": quantity} for variant, quantity in lines],
     }}, "checkoutCreate")
     return result["checkout"]["id"]

@@ -32,7 +32,7 @@ def shop() -> Iterator[FakeShop]:
 @pytest.fixture
 def config() -> ProgramConfig:
     """Points available at once (no return window) unless a test says otherwise."""
-    return ProgramConfig(pending_days=0)
+    return ProgramConfig(pending_days=0, base_currency="EUR")  # the fake shop sells in EUR
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from .helpers import make_order
 pytestmark = pytest.mark.django_db
 
 # What the adapter passes: the plugin's configuration as JSON items (points available at once).
-CONFIG = config_as_items(ProgramConfig(pending_days=0))
+CONFIG = config_as_items(ProgramConfig(pending_days=0, base_currency="EUR"))
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_credit_order_task_re_evaluates_the_company_tier(
 def test_refresh_customer_task_re_evaluates_the_tier(shopper: Any, silver: Any, recent: datetime):
     # given a paid order credited without the task (no re-evaluation yet)
     orders.record_order(make_order("o1", shopper, placed_at=recent, goods="120.00"))
-    orders.credit_order("o1", config=ProgramConfig(pending_days=0))
+    orders.credit_order("o1", config=ProgramConfig(pending_days=0, base_currency="EUR"))
     assert _tier_of(shopper) is None
 
     # when / then

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ...exceptions import LoyaltyError
 from ...services import accounts_read, liability
+from ...services.channels import get_channel_terms
 from ...services.metrics import Period, calculate_program_metrics, parse_period, period_between
 from ..charts import Series, bar_chart, line_chart
 from ..page import Page
@@ -36,8 +37,9 @@ def overview(page: Page) -> HttpResponse:
     channel = get.get("channel", "").strip() or None
     currency = get.get("currency", "").strip().upper() or None
     context: dict[str, Any] = {"period": label, "channel": channel or "", "currency": currency or "", "error": ""}
-    point_value = page.config.point_value
     try:
+        # A channel's report values points at the channel's own point value (docs/channels.md).
+        point_value = get_channel_terms(page.config, channel).point_value if channel else page.config.point_value
         period = parse_period(label)
         report = calculate_program_metrics(period, point_value=point_value, channel=channel, currency=currency)
     except LoyaltyError as exc:

@@ -20,6 +20,7 @@ from ...services.metrics import (
     calculate_program_metrics,
     parse_period,
 )
+from ...services.channels import get_channel_terms
 from ..auth import LoyaltyPermission
 from ..core.context import require_any_permission
 from ..types.metrics import LoyaltyMetrics, LoyaltyMetricsGroupByEnum
@@ -43,6 +44,11 @@ class MetricsQueries(graphene.ObjectType):
         channel=graphene.String(description="A channel slug; every channel when omitted."),
         group_by=LoyaltyMetricsGroupByEnum(default_value=GroupBy.NONE.value, description="Split the figures."),
         currency=graphene.String(description="Only orders in this currency (needed when channels differ)."),
+        in_base_currency=graphene.Boolean(
+            default_value=False,
+            description="Every currency, converted to the program's base currency at the rate each order recorded "
+            "when paid (orders without one are counted in unconvertedOrders); currency is then ignored.",
+        ),
         gross_margin=graphene.Float(default_value=1.0, description="Share of revenue that is contribution (0-1)."),
         lookback_days=graphene.Int(
             default_value=DEFAULT_LOOKBACK_DAYS,
@@ -55,14 +61,18 @@ class MetricsQueries(graphene.ObjectType):
     def resolve_loyalty_metrics(
         _root: Any, info: Any, *, period: str, channel: str | None = None, group_by: str = GroupBy.NONE.value,
         currency: str | None = None, gross_margin: float = 1.0, lookback_days: int = DEFAULT_LOOKBACK_DAYS,
+        in_base_currency: bool = False,
     ) -> ProgramMetrics:
         require_any_permission(info, LoyaltyPermission.MANAGE_ORDERS)
+        config = get_program_config(info)
         return calculate_program_metrics(
             parse_period(period),
-            point_value=get_program_config(info).point_value,
+            # A channel's report values points at the channel's own point value.
+            point_value=get_channel_terms(config, channel).point_value if channel else config.point_value,
             channel=channel or None,
             currency=currency or None,
             group_by=GroupBy(group_by),
             gross_margin=Decimal(str(gross_margin)),
             lookback_days=lookback_days or None,
+            base_currency=config.base_currency if in_base_currency else None,
         )

@@ -31,12 +31,14 @@ class QuoteQueries(graphene.ObjectType):
         checkout = require_checkout_owner(info, token, staff_may=True)
         config = get_program_config(info)
         quote = quotes.quote_checkout(token, config=config, now=info.context.request_time)
+        rules = get_compiled_rules(config)
         return QuoteView(
             token=token,
             quote=quote,
             variant_by_line={line.line_id: line.variant_id for line in checkout.cart.lines},
-            point_value=config.point_value,
-            rules=get_compiled_rules(config),
+            # The checkout's channel values a point (its own terms, else the program's).
+            point_value=rules.get_terms(quote.channel).point_value,
+            rules=rules,
             voucher_code=checkout.voucher_code,
             order_discount=checkout.cart.order_discount,
         )

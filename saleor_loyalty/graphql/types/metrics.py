@@ -82,6 +82,12 @@ class LoyaltyMetrics(graphene.ObjectType):
     lookback_days = graphene.Int(description="How far back a customer counts as 'at start'; null: all time.")
     overall = graphene.Field(LoyaltyMetricsRow, required=True)
     groups = graphene.List(graphene.NonNull(LoyaltyMetricsRow), required=True, description="One row per group.")
+    in_base_currency = graphene.Boolean(
+        required=True, description="Money is in the base currency, each order at the rate it recorded when paid."
+    )
+    unconverted_orders = graphene.Int(
+        description="Base-currency reports: orders of the period left out for want of a recorded rate; else null."
+    )
 
     class Meta:
         description = "Whether the loyalty program pays: repeat rate, retention, CLV, points, cost and NPS."

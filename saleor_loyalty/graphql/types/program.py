@@ -260,6 +260,15 @@ class LoyaltyProgram(graphene.ObjectType):
     redeem_max_share = graphene.Decimal(
         required=True, description="At most this share of the goods (0 to 1) may be paid with points."
     )
+    redeem_max_amount = graphene.Decimal(
+        description="At most this amount (in the channel's currency) may be paid with points; null: only the share caps it."
+    )
+    base_currency = graphene.String(
+        required=True, description="The currency tier spend thresholds and progress are counted in (ISO 4217)."
+    )
+    has_channel_terms = graphene.Boolean(
+        required=True, description="True when staff set terms for this channel (they override the program's)."
+    )
     pending_days = graphene.Int(required=True, description="Earned points become spendable after this many days.")
     expiry_days = graphene.Int(required=True, description="Points expire this many days after they are earned; 0: never.")
     include_shipping_in_earn = graphene.Boolean(required=True)
@@ -281,8 +290,22 @@ class LoyaltyProgram(graphene.ObjectType):
 
     @staticmethod
     def resolve_currency(root: ProgramView, _info: Any) -> str | None:
-        # Asked of the shop only when requested: the other terms need no shop at all.
-        return quotes.get_channel_currency(root.channel)
+        # The channel's terms name their currency; otherwise the shop is asked, only when requested.
+        own = root.rules.channel_terms.get(root.channel)
+        return own.currency if own is not None else quotes.get_channel_currency(root.channel)
+
+    @staticmethod
+    def resolve_base_currency(root: ProgramView, _info: Any) -> str:
+        return root.config.base_currency
+
+    @staticmethod
+    def resolve_has_channel_terms(root: ProgramView, _info: Any) -> bool:
+        return root.channel in root.rules.channel_terms
+
+    @staticmethod
+    def resolve_redeem_max_amount(root: ProgramView, _info: Any) -> Decimal | None:
+        amount = root.rules.get_terms(root.channel).redeem_max_amount
+        return None if amount is None else plain_decimal(amount)
 
     @staticmethod
     def resolve_points_enabled(root: ProgramView, _info: Any) -> bool:
@@ -306,19 +329,19 @@ class LoyaltyProgram(graphene.ObjectType):
 
     @staticmethod
     def resolve_points_per_unit(root: ProgramView, _info: Any) -> Decimal:
-        return plain_decimal(root.config.points_per_unit)
+        return plain_decimal(root.rules.get_terms(root.channel).points_per_unit)
 
     @staticmethod
     def resolve_point_value(root: ProgramView, _info: Any) -> Decimal:
-        return root.config.point_value
+        return plain_decimal(root.rules.get_terms(root.channel).point_value)
 
     @staticmethod
     def resolve_redeem_min_points(root: ProgramView, _info: Any) -> int:
-        return root.config.redeem_min_points
+        return root.rules.get_terms(root.channel).redeem_min_points
 
     @staticmethod
     def resolve_redeem_max_share(root: ProgramView, _info: Any) -> Decimal:
-        return root.config.redeem_max_share
+        return plain_decimal(root.rules.get_terms(root.channel).redeem_max_share)
 
     @staticmethod
     def resolve_pending_days(root: ProgramView, _info: Any) -> int:

@@ -30,7 +30,7 @@ from ...exceptions import InvalidInput
 
 Problems = list[tuple[str | None, str]]
 _TOP_LEVEL = {"version", "terms", "tiers", "price_lists", "earn_rules", "gift_rules", "referral", "next_purchase",
-              "variant_prices"}
+              "channel_terms", "variant_prices"}
 
 
 class _Bad(Exception):
@@ -140,7 +140,8 @@ def parse_rule_set(data: Any, *, version: str = "candidate") -> tuple[engine.Rul
     hints = typing.get_type_hints(engine.RuleSet)
     sections = {
         name: _section(name, hints[name], data[name], problems)
-        for name in ("terms", "tiers", "price_lists", "earn_rules", "gift_rules", "referral", "next_purchase")
+        for name in ("terms", "tiers", "price_lists", "earn_rules", "gift_rules", "referral", "next_purchase",
+                     "channel_terms")
         if name in data
     }
     prices: dict[int, Decimal] = {}

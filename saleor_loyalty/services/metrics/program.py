@@ -62,6 +62,7 @@ def calculate_program_metrics(
     group_by: GroupBy = GroupBy.NONE,
     gross_margin: Decimal = Decimal("1"),
     lookback_days: int | None = DEFAULT_LOOKBACK_DAYS,
+    base_currency: str | None = None,
 ) -> ProgramMetrics:
     """The program's figures over ``period`` (overall, and per group with ``group_by``).
 
@@ -69,7 +70,10 @@ def calculate_program_metrics(
     ``point_value``); ``gross_margin`` (0-1) turns revenue into contribution for the CLV;
     ``lookback_days`` is how far back an order makes someone a customer "at the start" of the
     period (None: all time). Without ``channel`` every channel counts, so the orders of the
-    period must share one currency (or pass ``currency`` to report only orders in it).
+    period must share one currency (or pass ``currency`` to report only orders in it). With
+    ``base_currency`` (the program's) every currency counts, converted at the rate each order
+    recorded when paid; orders without a rate are left out and counted in ``unconverted_orders``
+    (example: 100.00 PLN recorded at 0.25 and 30.00 USD -> revenue 55.00 USD).
     Raises ``InvalidInput`` for bad parameters, listing every problem.
 
     Worked example: 3 customers with orders before March (within the lookback); in March two of
@@ -80,9 +84,15 @@ def calculate_program_metrics(
     _check_parameters(gross_margin=gross_margin, point_value=point_value, lookback_days=lookback_days,
                       channel=channel)
     group_by = GroupBy(group_by)
-    currency = _resolve_currency(period, channel=channel, currency=currency)
+    convert = base_currency is not None
+    unconverted: int | None = None
+    if base_currency is not None:
+        currency = _resolve_currency(period, channel=channel, currency=base_currency)
+        unconverted = queries.fetch_unconverted_orders(period, channel=channel)
+    else:
+        currency = _resolve_currency(period, channel=channel, currency=currency)
     orders = queries.fetch_order_figures(
-        period, channel=channel, currency=currency, group_by=group_by, lookback_days=lookback_days
+        period, channel=channel, currency=currency, group_by=group_by, lookback_days=lookback_days, convert=convert
     )
     points = queries.fetch_point_figures(period, channel=channel, group_by=group_by)
     nps = queries.fetch_nps_figures(period, channel=channel, group_by=group_by)
@@ -102,4 +112,5 @@ def calculate_program_metrics(
     return ProgramMetrics(
         period=period, channel=channel, currency=currency, group_by=group_by, gross_margin=gross_margin,
         point_value=point_value, lookback_days=lookback_days, overall=row(None, "All"), groups=groups,
+        in_base_currency=convert, unconverted_orders=unconverted,
     )

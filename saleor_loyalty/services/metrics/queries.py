@@ -122,13 +122,18 @@ _ORDER_SUBJECT = _Subject(user="o.user_id", company="o.company_id", company_join
 _ORDERS_SQL = """
 WITH {cte}
 scoped AS (
-    SELECT o.id, o.placed_at, o.lines, o.goods_total + o.shipping - o.refunded_amount AS net,
+    SELECT o.id, o.placed_at, o.lines, r.rate,
+           (o.goods_total + o.shipping - o.refunded_amount) * r.rate AS net,
            CASE WHEN o.user_id IS NOT NULL THEN 'u:' || o.user_id::text
                 WHEN o.email <> '' THEN 'e:' || lower(o.email) END AS customer,
            {key} AS grp
     FROM loyalty_order o {joins}
+    -- In the base currency: every order at the rate it recorded when paid (none: left out and
+    -- counted by fetch_unconverted_orders); otherwise the orders in the one currency, as they are.
+    CROSS JOIN LATERAL (SELECT CASE WHEN %(convert)s THEN o.rate_to_base ELSE 1 END AS rate) r
     WHERE o.status NOT IN ('cancelled', 'refunded') AND o.placed_at < %(end)s
-      AND o.currency = %(currency)s AND (%(all_channels)s OR o.channel = %(channel)s)
+      AND (CASE WHEN %(convert)s THEN o.rate_to_base IS NOT NULL ELSE o.currency = %(currency)s END)
+      AND (%(all_channels)s OR o.channel = %(channel)s)
 ),
 ranked AS (
     SELECT s.*, row_number() OVER (PARTITION BY s.customer ORDER BY s.placed_at, s.id) AS nth FROM scoped s
@@ -137,8 +142,8 @@ period_orders AS (
     SELECT r.grp, r.customer, r.nth, r.net, c.tier_discount, c.gift_cost FROM ranked r
     CROSS JOIN LATERAL (
         SELECT coalesce(sum(greatest(l.base_unit_price - l.unit_price, 0) * l.quantity)
-                        FILTER (WHERE NOT coalesce(l.is_gift, false)), 0) AS tier_discount,
-               coalesce(sum(l.base_unit_price * l.quantity) FILTER (WHERE l.is_gift), 0) AS gift_cost
+                        FILTER (WHERE NOT coalesce(l.is_gift, false)), 0) * r.rate AS tier_discount,
+               coalesce(sum(l.base_unit_price * l.quantity) FILTER (WHERE l.is_gift), 0) * r.rate AS gift_cost
         FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(r.lines) = 'array' THEN r.lines ELSE '[]'::jsonb END)
              AS l(quantity numeric, base_unit_price numeric, unit_price numeric, is_gift boolean)
     ) c
@@ -177,13 +182,19 @@ FROM order_totals o FULL JOIN customer_totals c ON c.total = o.total AND c.grp I
 
 
 def fetch_order_figures(
-    period: Period, *, channel: str | None, currency: str, group_by: GroupBy, lookback_days: int | None
+    period: Period, *, channel: str | None, currency: str, group_by: GroupBy, lookback_days: int | None,
+    convert: bool = False,
 ) -> dict[GroupKey, OrderFigures]:
-    """Order figures per group (key None: overall) from one statement over ``loyalty_order``."""
+    """Order figures per group (key None: overall) from one statement over ``loyalty_order``.
+
+    With ``convert`` the money is in the base currency: orders in every currency, each at the
+    rate it recorded when paid; orders without a rate are left out (``fetch_unconverted_orders``).
+    """
     cte, joins, key = _grouping(group_by, _ORDER_SUBJECT)
     all_time = lookback_days is None
     lookback_start = period.start - timedelta(days=lookback_days or 0)
-    params = _params(period, channel, currency=currency, all_time=all_time, lookback_start=lookback_start)
+    params = _params(period, channel, currency=currency, all_time=all_time, lookback_start=lookback_start,
+                     convert=convert)
     figures: dict[GroupKey, OrderFigures] = {}
     for row in _fetch(_ORDERS_SQL.format(cte=cte, joins=joins, key=key), params):
         figures[_key(row[0], row[1])] = OrderFigures(
@@ -192,6 +203,17 @@ def fetch_order_figures(
             repeat_customers=row[9], customers_at_start=row[10], retained_customers=row[11], new_customers=row[12],
         )
     return figures
+
+
+def fetch_unconverted_orders(period: Period, *, channel: str | None) -> int:
+    """Orders of the period that have no recorded rate (not paid yet, or paid in a currency
+    without a rate then): what a base-currency report leaves out."""
+    sql = """
+    SELECT count(*) FROM loyalty_order
+    WHERE status NOT IN ('cancelled', 'refunded') AND rate_to_base IS NULL
+      AND placed_at >= %(start)s AND placed_at < %(end)s AND (%(all_channels)s OR channel = %(channel)s)
+    """
+    return int(_fetch(sql, _params(period, channel))[0][0])
 
 
 def fetch_currencies(period: Period, *, channel: str | None) -> tuple[list[str], str | None]:

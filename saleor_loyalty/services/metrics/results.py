@@ -126,6 +126,10 @@ class ProgramMetrics:
     lookback_days: int | None
     overall: MetricsRow
     groups: tuple[MetricsRow, ...] = field(default=())
+    # Money in the program's base currency, each order at the rate it recorded when paid.
+    in_base_currency: bool = False
+    # Base-currency reports only: orders of the period left out for want of a recorded rate.
+    unconverted_orders: int | None = None
 
     @property
     def rows(self) -> tuple[MetricsRow, ...]:

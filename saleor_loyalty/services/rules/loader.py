@@ -21,6 +21,7 @@ from ...engine import rules as engine
 from ...engine.compiled import compile_breaks
 from ...engine.errors import EngineError
 from ...models import (
+    ChannelTerms,
     EarnRule,
     GiftRule,
     NextPurchaseRule,
@@ -40,8 +41,10 @@ _BAD_ROW = (EngineError, ValueError, ArithmeticError, TypeError)
 
 
 def build_terms(config: ProgramConfig) -> engine.ProgramTerms:
-    """The engine's program terms from the plugin configuration (same field names)."""
-    return engine.ProgramTerms(**{field.name: getattr(config, field.name) for field in fields(engine.ProgramTerms)})
+    """The engine's program terms from the plugin configuration (same field names; a term only a
+    channel sets, such as ``redeem_max_amount``, keeps its default)."""
+    names = [field.name for field in fields(engine.ProgramTerms) if hasattr(config, field.name)]
+    return engine.ProgramTerms(**{name: getattr(config, name) for name in names})
 
 
 def to_price_break(row: PriceBreak) -> engine.PriceBreak:
@@ -159,6 +162,19 @@ def to_next_purchase_rule(row: NextPurchaseRule) -> engine.NextPurchaseRule:
     )
 
 
+def to_channel_terms(row: ChannelTerms) -> engine.ChannelTerms:
+    """A channel's stored overrides as the engine's ``ChannelTerms``."""
+    return engine.ChannelTerms(
+        channel=row.channel,
+        currency=row.currency,
+        points_per_unit=row.points_per_unit,
+        point_value=row.point_value,
+        redeem_min_points=row.redeem_min_points,
+        redeem_max_share=row.redeem_max_share,
+        redeem_max_amount=row.redeem_max_amount,
+    )
+
+
 def _built(label: str, row: Any, build: Callable[[Any], T]) -> T | None:
     """``build(row)``, or None with a warning when the row cannot become a working rule."""
     try:
@@ -186,7 +202,7 @@ def _price_list(row: PriceList) -> engine.PriceList:
 
 
 def load_rule_set(version: str, config: ProgramConfig) -> engine.RuleSet:
-    """Every active rule as an engine ``RuleSet``: eight queries, however many rules there are.
+    """Every active rule as an engine ``RuleSet``: nine queries (with the channels' terms), however many rules there are.
 
     A rule the engine refuses is left out with a warning (see the module doc), not raised.
     """
@@ -205,4 +221,5 @@ def load_rule_set(version: str, config: ProgramConfig) -> engine.RuleSet:
         next_purchase=_each(
             "next-purchase rule", NextPurchaseRule.objects.filter(is_active=True), to_next_purchase_rule
         ),
+        channel_terms=_each("channel terms", ChannelTerms.objects.order_by("channel"), to_channel_terms),
     )

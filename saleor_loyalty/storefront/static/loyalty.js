@@ -335,7 +335,7 @@ class LoyaltyElement extends HTMLElement {
 
 // --- <loyalty-account> ------------------------------------------------------------------------
 const ACCOUNT_QUERY = `query ($channel: String!, $entries: Int!) {
-  loyaltyProgram(channel: $channel) { currency pointValue }
+  loyaltyProgram(channel: $channel) { currency pointValue baseCurrency }
   loyaltyAccount {
     available pending held debt
     tier { name } nextTier { name } tierProgress { metric have need missing }
@@ -371,7 +371,7 @@ class LoyaltyAccount extends LoyaltyElement {
       <p class="big" part="available">${escapeHtml(text.points(account.available))}</p>
       <p class="muted" part="value">${escapeHtml(text.t("worth", { money: text.money(value, program.currency) }))}</p>
       ${rows ? `<dl part="balances">${rows}</dl>` : ""}
-      ${this.tierHtml(text, account, program.currency)}
+      ${this.tierHtml(text, account, program.baseCurrency || program.currency)}
       ${expiry}
       <h3 part="statement-title" style="font-size:1em;margin:.8em 0 .2em">${text.t("statement")}</h3>
       ${entries ? `<ul part="statement">${entries}</ul>` : `<p class="muted">${text.t("noActivity")}</p>`}`);
@@ -379,6 +379,7 @@ class LoyaltyAccount extends LoyaltyElement {
     if (!performance.getEntriesByName("loyalty:account-rendered").length) performance.mark("loyalty:account-rendered");
   }
 
+  // Tier spend is counted in the program's base currency (docs/channels.md), not the channel's.
   tierHtml(text, account, currency) {
     const tier = account.tier ? escapeHtml(account.tier.name) : text.t("noTier");
     const progress = account.tierProgress;
