@@ -1,10 +1,11 @@
-"""Steps after the shopping: a next-purchase code spent, NPS answers, points expiring a year on,
+"""Steps after the shopping: a next-purchase code spent, NPS answers, points of an old order expiring,
 and the program's metrics read by staff with MANAGE_ORDERS.
 
 The next-purchase code comes from Alice's first order (the rule Sam set up); the NPS answers go
-through ``loyaltyNpsSubmit``; expiry is the daily ledger task run for a day past the points'
-validity (``events.run_daily_tasks``); the metrics are ``loyaltyMetrics`` over the whole story,
-from today to the day the points expired. Every figure printed is the API's or a service's answer.
+through ``loyaltyNpsSubmit``; expiry is today's daily ledger task (``events.run_daily_tasks``)
+over an order Bob paid 400 days ago (the shop events take the moment as ``now``), so the points
+of the rest of the story stay as they are for ``--serve``; the metrics are ``loyaltyMetrics``
+from that old order to past the story's last moment (the rebate close next month). Every figure printed is the API's or a service's answer.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from django.utils import timezone
 
 from ..graphql.core.ids import to_global_id
 from . import events
-from .business import _company, _pool_line
 from .cast import Cast, Out, Person, money
 from .client import DemoClient
+from .explain import explain_earn
 from .shopping import _account, _balance_line, _order_and_pay, _quote
 
 NEXT_PURCHASE_CODES = "{ loyaltyNextPurchaseDiscounts { code discountKind discountValue currency validUntil } }"
@@ -42,6 +43,8 @@ METRICS = """query ($period: String!) {
   }
 }"""
 ENTRIES = """query { loyaltyAccount { entries(first: 3) { edges { node { kind bucket points reason } } } } }"""
+OLD_ORDER_DAYS = 400  # longer ago than the return window plus the points' validity
+METRICS_DAYS_AHEAD = 60  # the story's later moments: maturing (15 days on), the rebate close (next month)
 # Who answers the survey, how, and about which of their orders (the last one they placed).
 NPS_ANSWERS = (("alice", 9, "Love the double points on gear"), ("dana", 10, "Break prices are clear"),
                ("bob", 6, "Refund took a while"))
@@ -92,35 +95,38 @@ def customers_answer_the_survey(client: DemoClient, cast: Cast, out: Out) -> Non
             out.line(f"{person.name} answers {answered['response']['score']}: \"{comment}\"")
 
 
-def a_year_later_points_expire(client: DemoClient, cast: Cast, out: Out) -> None:
+def bobs_old_points_expire(client: DemoClient, cast: Cast, out: Out) -> None:
     config = events.DEMO_CONFIG
-    days = config.pending_days + config.expiry_days + 1
-    out.step(f"{days} days later: points unspent {config.expiry_days} days after they matured expire")
-    people = (cast.alice, cast.bob, cast.carol)
-    before = {person.name: _account(client, person) for person in people}
-    pool_before = _company(client, cast.wes.token)
-    expire_at = timezone.now() + timedelta(days=days)
-    ran = events.run_daily_tasks(now=expire_at)
-    out.line(f"task, {expire_at.date()}: {ran.matured} lot(s) matured, {ran.expired} lot(s) expired")
-    for person in people:
-        after = _account(client, person)
-        lost = before[person.name]["available"] + before[person.name]["pending"] - after["available"] - after["pending"]
-        out.line(f"{person.name}: {lost} points expired; {_balance_line(after)}")
-    for edge in client.data(ENTRIES, token=cast.alice.token)["loyaltyAccount"]["entries"]["edges"][:1]:
+    out.step(f"Points unspent {config.expiry_days} days after they matured expire: Bob's order of "
+             f"{OLD_ORDER_DAYS} days ago, then today's daily task")
+    # The order and its payment happened in the past (the services take the moment as ``now``);
+    # everything else in the ledger is recent, so today's task expires only that order's points.
+    placed_at = timezone.now() - timedelta(days=OLD_ORDER_DAYS)
+    order = events.place_order(cast.shop, cast.shop.create_checkout(cast.bob.user.pk, {"COF-ESP-1KG": 2}),
+                               now=placed_at)
+    credited = events.order_paid(order, now=placed_at)
+    cast.notes["old_order_at"] = placed_at
+    out.line(f"shop, {placed_at.date()}: order {order.label} ({money(order.goods_total)}) paid: {credited.points} "
+             f"points, available from {credited.available_at.date() if credited.available_at else '-'}, "
+             f"expiring {credited.expires_at.date() if credited.expires_at else 'never'}")
+    out.line("why: " + explain_earn(credited.breakdown, points=credited.points, goods_paid=order.goods_total))
+    before = _account(client, cast.bob)
+    out.line(f"Bob before today's task: {_balance_line(before)}")
+    ran = events.run_daily_tasks(now=timezone.now())
+    out.line(f"task, {timezone.now().date()}: {ran.matured} lot(s) matured, {ran.expired} lot(s) expired")
+    after = _account(client, cast.bob)
+    lost = before["available"] + before["pending"] - after["available"] - after["pending"]
+    out.line(f"Bob: {lost} points expired; {_balance_line(after)}")
+    for edge in client.data(ENTRIES, token=cast.bob.token)["loyaltyAccount"]["entries"]["edges"][:1]:
         entry = edge["node"]
-        out.line(f"Alice's statement: {entry['kind']} {entry['bucket']} {entry['points']:+d}  {entry['reason']}")
-    pool_after = _company(client, cast.wes.token)
-    if pool_before and pool_after:
-        lost = pool_before["points"]["available"] + pool_before["points"]["pending"] - \
-            pool_after["points"]["available"] - pool_after["points"]["pending"]
-        out.line(f"{pool_after['name']}: {lost} points expired; {_pool_line(pool_after)}")
-    cast.notes["expired_at"] = expire_at
+        out.line(f"Bob's statement: {entry['kind']} {entry['bucket']} {entry['points']:+d}  {entry['reason']}")
 
 
 def sam_reads_the_metrics(client: DemoClient, cast: Cast, out: Out) -> None:
     out.step("Sam (MANAGE_ORDERS) reads the program's metrics over the whole story (loyaltyMetrics)")
-    start = timezone.now().date()
-    end = cast.notes.get("expired_at", timezone.now()).date()
+    # From Bob's old order to past the month's rebate close and the return window.
+    start = cast.notes.get("old_order_at", timezone.now()).date()
+    end = timezone.now().date() + timedelta(days=METRICS_DAYS_AHEAD)
     period = f"{start.isoformat()}..{end.isoformat()}"
     refused = client.execute(METRICS, {"period": period}, token=cast.alice.token)
     out.line(f"Alice asking for the metrics: {refused.error_codes[0]}: {refused.errors[0]['message']}")

@@ -17,8 +17,8 @@ from .cast import Cast, Out, Person, seed_cast
 from .client import DemoClient
 from .business import sam_makes_a_company_and_its_buyers_share_points, sam_pays_a_volume_rebate
 from .later import (
-    a_year_later_points_expire,
     alice_spends_her_next_purchase_code,
+    bobs_old_points_expire,
     customers_answer_the_survey,
     sam_reads_the_metrics,
 )
@@ -142,7 +142,7 @@ STEPS: tuple[Step, ...] = (
     alice_spends_her_next_purchase_code,
     customers_answer_the_survey,
     sam_reviews_the_members,
-    a_year_later_points_expire,
+    bobs_old_points_expire,
     sam_reads_the_metrics,
 )
 
