@@ -75,7 +75,8 @@ def seed_cast() -> Cast:
         dana=person("dana", "B2B buyer, Wes's colleague"),
     )
     set_shop(cast.shop)
-    for customer, customer_type in ((cast.alice, None), (cast.bob, None), (cast.wes, WHOLESALE), (cast.dana, WHOLESALE)):
+    shoppers = ((cast.alice, None), (cast.bob, None), (cast.wes, WHOLESALE), (cast.dana, WHOLESALE))
+    for customer, customer_type in shoppers:
         events.customer_signed_up(cast.shop, customer.user.pk, customer.user.email, customer_type_id=customer_type)
     return cast
 

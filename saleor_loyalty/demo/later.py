@@ -5,7 +5,8 @@ The next-purchase code comes from Alice's first order (the rule Sam set up); the
 through ``loyaltyNpsSubmit``; expiry is today's daily ledger task (``events.run_daily_tasks``)
 over an order Bob paid 400 days ago (the shop events take the moment as ``now``), so the points
 of the rest of the story stay as they are for ``--serve``; the metrics are ``loyaltyMetrics``
-from that old order to past the story's last moment (the rebate close next month). Every figure printed is the API's or a service's answer.
+from that old order to past the story's last moment (the rebate close next month). Every figure
+printed is the API's or a service's answer.
 """
 
 from __future__ import annotations
