@@ -70,6 +70,7 @@ def seed_cast() -> Cast:
         group, _ = Group.objects.get_or_create(name=permission.name)
         sam.user.groups.add(group)
     cast = Cast(
+        shop=DemoShop(numbers_after=events.last_demo_order_number()),
         alice=person("alice", "retail customer"), bob=person("bob", "retail customer"),
         wes=person("wes", "B2B buyer, Wholesale customer type"), carol=person("carol", "newcomer"), sam=sam,
         dana=person("dana", "B2B buyer, Wes's colleague"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from ..config import ProgramConfig
 from ..engine.money import prorate
 from ..exceptions import LoyaltyError, ReferralRefused
+from ..models import OrderRecord
 from ..services import customers, order_delivery, order_events, orders, points, quotes, referrals
 from ..services.b2b import rebate_codes, rebates
 from ..services.order_checks import check_order
@@ -52,6 +53,14 @@ def demo_order_id(number: int) -> str:
     '00000000-0000-0000-0001-000000000015'
     """
     return str(uuid.UUID(f"00000000-0000-0000-0001-{number:012d}"))
+
+
+def last_demo_order_number() -> int:
+    """The highest ``demo_order_id`` number recorded on this database (0 on a new one)."""
+    prefix = demo_order_id(0)[:-12]
+    last = OrderRecord.objects.filter(order_id__startswith=prefix).order_by("-order_id").values_list(
+        "order_id", flat=True).first()
+    return int(last[-12:]) if last else 0
 
 
 def customer_signed_up(
