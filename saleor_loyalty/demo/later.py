@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..graphql.core.ids import to_global_id
 from . import events
 from .cast import Cast, Out, Person, money
-from .client import DemoClient
+from .client import DemoClient, DemoError
 from .explain import explain_earn
 from .shopping import _account, _balance_line, _order_and_pay, _quote
 
@@ -70,8 +70,11 @@ def alice_spends_her_next_purchase_code(client: DemoClient, cast: Cast, out: Out
     applied = client.data(NEXT_PURCHASE_APPLY, {"checkoutId": to_global_id("Checkout", token), "code": code},
                           token=cast.alice.token)["loyaltyNextPurchaseDiscountApply"]
     discount = applied["discount"]
-    out.line(f"loyaltyNextPurchaseDiscountApply: {discount['code']} takes {money(discount['amount'])} off "
-             f"({codes[0]['discountValue']}% of the goods, rounded once)")
+    if discount is None:
+        raise DemoError(f"loyaltyNextPurchaseDiscountApply refused Alice's own code: {applied['errors']}")
+    how = (f"{codes[0]['discountValue']}% of the goods, rounded once" if codes[0]["discountKind"] == "percent"
+           else "a fixed amount, at most the goods")
+    out.line(f"loyaltyNextPurchaseDiscountApply: {discount['code']} takes {money(discount['amount'])} off ({how})")
     _quote(client, cast, cast.alice, token, out)
     _order_and_pay(cast, token, out)
     left = client.data(NEXT_PURCHASE_CODES, token=cast.alice.token)["loyaltyNextPurchaseDiscounts"]
