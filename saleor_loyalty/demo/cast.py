@@ -38,6 +38,7 @@ class Cast:
     wes: Person
     carol: Person
     sam: Person
+    dana: Person
     shop: DemoShop = field(default_factory=DemoShop)
     # Makes the story's idempotency keys new on every run against a database kept between runs.
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
@@ -46,15 +47,16 @@ class Cast:
 
     @property
     def people(self) -> tuple[Person, ...]:
-        return (self.alice, self.bob, self.wes, self.carol, self.sam)
+        return (self.alice, self.bob, self.wes, self.dana, self.carol, self.sam)
 
 
 def seed_cast() -> Cast:
     """Customers, a B2B buyer, a newcomer and a staff member; the demo shop registered. Idempotent.
 
-    Alice, Bob and Wes are shop customers already (Wes of the Wholesale customer type); Carol
-    has a login but signs up in the story, with Alice's referral code. Sam manages customers
-    (MANAGE_USERS) and the program's rules (MANAGE_DISCOUNTS).
+    Alice, Bob, Wes and Dana are shop customers already (Wes and Dana, his colleague, of the
+    Wholesale customer type); Carol has a login but signs up in the story, with Alice's referral
+    code. Sam manages customers (MANAGE_USERS), the program's rules (MANAGE_DISCOUNTS) and reads
+    the program's metrics (MANAGE_ORDERS, the permission ``loyaltyMetrics`` asks for).
     """
     users = get_user_model()._default_manager
 
@@ -62,16 +64,20 @@ def seed_cast() -> Cast:
         user, _ = users.get_or_create(username=name, defaults={"is_staff": staff, "email": f"{name}@example.com"})
         return Person(name=name.capitalize(), role=role, user=user, token=create_access_token(user))
 
-    sam = person("sam", "staff, MANAGE_USERS and MANAGE_DISCOUNTS", staff=True)
-    for permission in (LoyaltyPermission.MANAGE_USERS, LoyaltyPermission.MANAGE_DISCOUNTS):
+    sam = person("sam", "staff, MANAGE_USERS, MANAGE_DISCOUNTS and MANAGE_ORDERS", staff=True)
+    for permission in (LoyaltyPermission.MANAGE_USERS, LoyaltyPermission.MANAGE_DISCOUNTS,
+                       LoyaltyPermission.MANAGE_ORDERS):
         group, _ = Group.objects.get_or_create(name=permission.name)
         sam.user.groups.add(group)
     cast = Cast(
+        shop=DemoShop(numbers_after=events.last_demo_order_number()),
         alice=person("alice", "retail customer"), bob=person("bob", "retail customer"),
         wes=person("wes", "B2B buyer, Wholesale customer type"), carol=person("carol", "newcomer"), sam=sam,
+        dana=person("dana", "B2B buyer, Wes's colleague"),
     )
     set_shop(cast.shop)
-    for customer, customer_type in ((cast.alice, None), (cast.bob, None), (cast.wes, WHOLESALE)):
+    shoppers = ((cast.alice, None), (cast.bob, None), (cast.wes, WHOLESALE), (cast.dana, WHOLESALE))
+    for customer, customer_type in shoppers:
         events.customer_signed_up(cast.shop, customer.user.pk, customer.user.email, customer_type_id=customer_type)
     return cast
 
@@ -96,6 +102,11 @@ def money(amount: str | Decimal | None) -> str:
     if amount is None:
         return "-"
     return f"${Decimal(amount):,.2f}"
+
+
+def plain(number: str | Decimal) -> str:
+    """``10`` from ``10.0000``, ``2.5`` from ``2.50`` (no exponent, unlike ``Decimal.normalize``)."""
+    return format(Decimal(number).normalize(), "f")
 
 
 def times(multiplier: str | Decimal) -> str:

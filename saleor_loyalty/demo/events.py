@@ -19,7 +19,9 @@ from django.utils import timezone
 from ..config import ProgramConfig
 from ..engine.money import prorate
 from ..exceptions import LoyaltyError, ReferralRefused
+from ..models import OrderRecord
 from ..services import customers, order_delivery, order_events, orders, points, quotes, referrals
+from ..services.b2b import rebate_codes, rebates
 from ..services.order_checks import check_order
 from ..services.order_events import OrderEvent
 from ..services.orders import CreditResult, OrderFacts, OrderLineFacts
@@ -51,6 +53,14 @@ def demo_order_id(number: int) -> str:
     '00000000-0000-0000-0001-000000000015'
     """
     return str(uuid.UUID(f"00000000-0000-0000-0001-{number:012d}"))
+
+
+def last_demo_order_number() -> int:
+    """The highest ``demo_order_id`` number recorded on this database (0 on a new one)."""
+    prefix = demo_order_id(0)[:-12]
+    last = OrderRecord.objects.filter(order_id__startswith=prefix).order_by("-order_id").values_list(
+        "order_id", flat=True).first()
+    return int(last[-12:]) if last else 0
 
 
 def customer_signed_up(
@@ -160,14 +170,33 @@ def order_refunded(
     return outcome.refunded
 
 
-def daily_tasks(*, now: datetime, config: ProgramConfig = DEMO_CONFIG) -> int:
-    """The scheduled jobs as of ``now``: order work still due is delivered, pending points past
-    the return window become available, expired points and stale holds are released.
+@dataclass(frozen=True)
+class DailyRun:
+    """What one run of the scheduled jobs did: lots matured and lots expired."""
 
-    Returns how many lots matured.
-    """
+    matured: int
+    expired: int
+
+
+def run_daily_tasks(*, now: datetime, config: ProgramConfig = DEMO_CONFIG) -> DailyRun:
+    """The scheduled jobs as of ``now``: order work still due is delivered, pending points past
+    the return window become available, expired points and stale holds are released (the
+    ledger tasks of docs/install.md, in the order they run there)."""
     order_delivery.deliver_due_order_work(config=config, now=now)
     matured = points.mature_due_points(now=now)
-    points.expire_due_points(now=now)
+    expired = points.expire_due_points(now=now)
     points.release_stale_holds(now=now)
-    return matured.processed
+    return DailyRun(matured.processed, expired.processed)
+
+
+def daily_tasks(*, now: datetime, config: ProgramConfig = DEMO_CONFIG) -> int:
+    """``run_daily_tasks``; returns how many lots matured."""
+    return run_daily_tasks(now=now, config=config).matured
+
+
+def close_rebate_periods(*, now: datetime) -> list[rebates.PeriodCloseResult]:
+    """The B2B task ``close_rebate_periods_task`` as of ``now``: close every rebate period that is
+    over and pay its statements, then issue the codes of code payouts through the shop."""
+    closed = rebates.close_due_rebate_periods(now=now)
+    rebate_codes.issue_rebate_codes(now=now)
+    return [result for result in closed if not result.already_closed]

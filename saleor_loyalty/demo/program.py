@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..graphql.core.ids import to_global_id
-from .cast import Cast, Out, money, times
+from ..services import rules
+from .cast import Cast, Out, money, plain, times
 from .client import DemoClient, DemoError
 from .shop import CATEGORIES, CHANNEL, CURRENCY, WHOLESALE, DemoShop
 
@@ -45,6 +46,8 @@ TIER_PLAN = (
 WHOLESALE_BREAKS = {"COF-ESP-1KG": ((10, "19.50"), (25, "17.00")), "COF-FLT-1KG": ((10, "18.00"), (25, "16.00"))}
 WHOLESALE_CSV = "sku,min_quantity,fixed_price\nACC-FILTERS,1,5.50\nACC-FILTERS,20,4.80\n"
 GIFT_THRESHOLD = "150"
+NEXT_PURCHASE_RULE = {"name": "10% off your next order", "min_amount": "100", "currency": CURRENCY,
+                      "discount_kind": "percent", "discount_value": "10", "valid_days": 30}
 
 
 def _create(client: DemoClient, cast: Cast, query: str, variables: dict[str, Any], name: str) -> dict[str, Any]:
@@ -106,3 +109,8 @@ def sam_sets_up_the_program(client: DemoClient, cast: Cast, out: Out) -> None:
     }}, "loyaltyReferralSettingsUpdate")["settings"]
     out.line(f"loyaltyReferralSettingsUpdate: {settings['referrerPoints']} points to the referrer when a "
              f"friend's first order reaches {money(settings['qualifyingMinAmount'])}")
+    # No GraphQL mutation sets next-purchase rules: the staff console's form calls this service.
+    rule = rules.create_next_purchase_rule(NEXT_PURCHASE_RULE)
+    out.line(f"next-purchase rule (the console's form, services.rules.create_next_purchase_rule): {rule.name}: "
+             f"an order from {money(rule.min_amount)} earns {plain(rule.discount_value)}% off the next one, "
+             f"valid {rule.valid_days} days")

@@ -62,14 +62,16 @@ class DemoCheckout:
 class DemoShop:
     """The in-memory shop; every method is safe to call from the server's and the story's thread."""
 
-    def __init__(self, catalog: Collection[Item] = CATALOG) -> None:
+    def __init__(self, catalog: Collection[Item] = CATALOG, *, numbers_after: int = 0) -> None:
+        """``numbers_after``: the last checkout number used on this database (checkout ``n`` becomes
+        order ``demo-n``), so a second run on a kept database places new orders, not old ones again."""
         self._lock = threading.RLock()
         self.items = {item.variant_id: item for item in catalog}
         self.customers: dict[int, CustomerView] = {}
         self.checkouts: dict[str, DemoCheckout] = {}
         self.issued_vouchers: dict[str, tuple[Decimal, int]] = {}  # code -> (amount, company id)
         self.used_vouchers: set[str] = set()  # single-use codes spent by an order
-        self._checkout_numbers = 0
+        self._checkout_numbers = numbers_after
 
     # --- what the shop's own screens do ---
 

@@ -14,6 +14,7 @@ from ..graphql.core.ids import to_global_id
 from . import events
 from .cast import Cast, Out, Person, money, times
 from .client import DemoClient
+from .explain import explain_earn
 from .shop import CHANNEL
 
 PROGRAM = """query ($channel: String!) {
@@ -136,6 +137,11 @@ def _order_and_pay(cast: Cast, token: str, out: Out) -> events.PlacedOrder:
     referrer = f"; the referrer earns {credited.referrer_points}" if credited.referrer_points else ""
     out.line(f"shop: order {order.label or order.order_id} placed ({money(order.goods_total)} paid{spent}) and paid: "
              f"{credited.points} points credited, pending until the return window ends{referrer}")
+    if credited.points:
+        out.line("why: " + explain_earn(credited.breakdown, points=credited.points, goods_paid=order.goods_total))
+    if credited.next_purchase_code:
+        out.line(f"the order earned a next-purchase code: {credited.next_purchase_code}")
+    cast.notes.setdefault("orders", []).append(order)
     return order
 
 

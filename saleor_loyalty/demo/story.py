@@ -4,7 +4,8 @@ A step is a function ``(client, cast, out) -> None`` that talks to the API only 
 ``DemoClient``, as a storefront or a staff tool would; the shop's order and payment events
 (``events``) are the one thing done beside the API, as Saleor's checkout does them. ``STEPS``
 lists them in order: the program set up by staff (``program``), account basics (here), then
-shopping, tiers, B2B prices and a referral (``shopping``).
+shopping, tiers, B2B prices and a referral (``shopping``), a company's shared pool and its volume
+rebate (``business``), then a next-purchase code, NPS answers, expiry and the metrics (``later``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from typing import Any
 
 from .cast import Cast, Out, Person, seed_cast
 from .client import DemoClient
+from .business import sam_makes_a_company_and_its_buyers_share_points, sam_pays_a_volume_rebate
+from .later import (
+    alice_spends_her_next_purchase_code,
+    bobs_old_points_expire,
+    customers_answer_the_survey,
+    sam_reads_the_metrics,
+)
 from .program import sam_sets_up_the_program
 from .shopping import (
     alice_buys_and_is_credited,
@@ -129,7 +137,13 @@ STEPS: tuple[Step, ...] = (
     wes_quotes_a_large_cart,
     alice_refers_carol,
     bob_returns_half_an_order,
+    sam_makes_a_company_and_its_buyers_share_points,
+    sam_pays_a_volume_rebate,
+    alice_spends_her_next_purchase_code,
+    customers_answer_the_survey,
     sam_reviews_the_members,
+    bobs_old_points_expire,
+    sam_reads_the_metrics,
 )
 
 

@@ -21,12 +21,12 @@ API_ACCOUNT = """{ loyaltyAccount { available pending tier { name } nextTier { n
 def test_account_panel_shows_what_the_api_says(browser: Any, demo_site: DemoSite) -> None:
     site = demo_site
     account = site.api(API_ACCOUNT, as_=site.cast.alice)["loyaltyAccount"]
-    # Alice after the story and the shop page's 500 points: 546 available, 328 pending, Gold
-    assert (account["available"], account["pending"], account["tier"]["name"]) == (546, 328, "Gold")
+    # Alice after the story and the shop page's 500 points: 546 available, 483 pending (with her next-purchase order), Gold
+    assert (account["available"], account["pending"], account["tier"]["name"]) == (546, 483, "Gold")
     open_page(browser, site.page("Alice"))
     assert shadow_text(browser, ACCOUNT, "[part=available]") == "546 points"
     assert shadow_text(browser, ACCOUNT, "[part=value]") == "worth $5.46"
-    assert shadow_text(browser, ACCOUNT, "[part=pending]") == "328 points"
+    assert shadow_text(browser, ACCOUNT, "[part=pending]") == "483 points"
     assert shadow_text(browser, ACCOUNT, "[part=tier]") == "Tier: Gold"
     assert shadow_text(browser, ACCOUNT, "[part=next-tier]") == (
         f"${float(account['tierProgress']['missing']):,.2f} more to reach {account['nextTier']['name']}"

@@ -95,9 +95,11 @@ def test_a_refusal_is_a_clear_line_and_changes_nothing(browser: Any, demo_site: 
 
 
 def test_the_gift_is_explained_and_points_below_the_minimum_said_so(browser: Any, demo_site: DemoSite) -> None:
-    # Wes's wholesale cart ($782.00) gets the mug; he has no points
+    # Wes's wholesale cart ($782.00) gets the mug (he spends from his company's pool, which has points)
     open_page(browser, demo_site.page("Wes"))
     assert shadow_text(browser, CHECKOUT, "[part=gift]") == (
         "Free gift added: Free logo mug over $150 (your order reaches $150.00)."
     )
+    # Bob's open cart (the paper filters he tried Alice's code on): his points are all still pending
+    open_page(browser, demo_site.page("Bob"))
     assert shadow_text(browser, CHECKOUT, "[part=need-more]") == "You can pay with points from 100 points; you have 0 points."

@@ -48,7 +48,7 @@ def test_story_plays_every_step_through_the_api(story_lines: list[str]) -> None:
     text = "\n".join(story_lines)
     headings = [line for line in story_lines if line.startswith("\n") and line[1:2].isdigit()]
     assert len(headings) == len(STEPS)
-    assert "staff: True   permissions: MANAGE_DISCOUNTS, MANAGE_USERS" in text
+    assert "staff: True   permissions: MANAGE_DISCOUNTS, MANAGE_ORDERS, MANAGE_USERS" in text
     assert "no token: customerId None, permissions: none" in text
     assert "booked ADJUST +500; Alice has 500 available" in text
     assert "replayed the first adjustment (ADJUST +500), nothing new booked; Alice has 500 available" in text
@@ -82,12 +82,14 @@ def test_alice_earns_matures_redeems_and_reaches_gold(played: tuple[Cast, list[s
     assert "redeeming 800 points: code LOYALTY-" in text and "takes $8.00 off" in text
     assert "subtotal $78.00, to pay $70.00" in text
     assert "tier: Gold; next: Platinum at $1,000.00 spent, $267.00 so far, $733.00 to go" in text
-    # The ledger and the tier agree with what the story printed: 500 + 346 - 800 left, 128 + 200 pending.
+    # The staff list and the ledger agree: 500 + 346 - 800 left, 128 + 200 + 155 (her
+    # next-purchase order) pending.
+    assert "Alice  tier Gold      available    46  pending  483" in text
     balance = points.get_balance(points.Owner.customer(cast.alice.user.pk))
-    assert (balance.available, balance.pending, balance.held) == (46, 328, 0)
+    assert (balance.available, balance.pending, balance.held) == (46, 483, 0)
     state = customers.get_customer_loyalty(cast.alice.user.pk)
     assert Tier.objects.get(pk=state.tier_id).name == "Gold"
-    assert OrderRecord.objects.filter(user_id=cast.alice.user.pk, credited=True).count() == 2
+    assert OrderRecord.objects.filter(user_id=cast.alice.user.pk, credited=True).count() == 3
 
 
 def test_wholesale_buyer_sees_break_prices_and_hints(story_lines: list[str]) -> None:
@@ -125,8 +127,10 @@ def test_a_refund_takes_back_its_share(played: tuple[Cast, list[str]]) -> None:
     # A 65.00 kettle earns double points (brewing gear): 130; refunding half takes back 65.
     assert "($65.00 paid) and paid: 130 points credited" in text
     assert "shop: $32.50 refunded: 65 points taken back" in text
+    assert "Bob: available 0, pending 65, held 0, lifetime earned 65" in text
+    # and his order of 400 days ago earned 48 points that expired unspent in the story's last chapters
     balance = points.get_balance(points.Owner.customer(cast.bob.user.pk))
-    assert (balance.available, balance.pending) == (0, 65)
+    assert (balance.available, balance.pending, balance.lifetime_earned) == (0, 65, 113)
 
 
 def test_seeding_twice_keeps_one_cast(db: None) -> None:
