@@ -24,6 +24,10 @@ Why each limit is what it is:
   4 places; the columns (``numeric(12, 4)``) hold up to 10**8, and spend * rate * multiplier
   (10**12 * 10**4 * 10**4) stays within 28 digits.
 - **Percentages**: ``0 .. 100`` with 4 places (``numeric(7, 4)``).
+- **Gift choices**: a gift rule offers at most ``MAX_GIFT_OPTIONS`` = 20 variants (its own and
+  the options): a storefront shows every one as a button, and the checkout read reads the stock
+  of every offered variant in one statement. A ladder is named by at most ``MAX_LADDER_LENGTH``
+  = 64 characters (its column).
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ MAX_DAYS = 36_500
 MAX_MONEY = Decimal(10**12)
 MAX_RATE = Decimal(10_000)
 HUNDRED = Decimal(100)
+MAX_GIFT_OPTIONS = 20
+MAX_LADDER_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -92,3 +98,4 @@ ROW_ID = IntBound(1, BIGINT_MAX)
 MONEY = DecimalBound(Decimal(0), MAX_MONEY, 3)
 RATE = DecimalBound(Decimal(0), MAX_RATE, 4)
 PERCENT = DecimalBound(Decimal(0), HUNDRED, 4)
+GIFT_CHOOSE = IntBound(1, MAX_GIFT_OPTIONS)
