@@ -84,3 +84,8 @@ __all__ += [
 from .console import ConsoleSignInFailure  # noqa: E402
 
 __all__ += ["ConsoleSignInFailure"]
+
+# Gift choices per checkout (services.gift_choices).
+from .gifts import GiftChoice  # noqa: E402
+
+__all__ += ["GiftChoice"]

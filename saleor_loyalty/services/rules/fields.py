@@ -147,6 +147,33 @@ def channel(raw: Any) -> str:
     return text(255)(raw)
 
 
+def gift_options(raw: Any) -> list[dict[str, Any]]:
+    """A gift rule's choice: a list of ``{"variant_id", "quantity" (1), "is_default" (false)}``.
+
+    Stored as given, in order; whether the list fits the rule (no variant twice, no more defaults
+    than ``choose``) is the engine's check.
+    """
+    if raw is None:
+        return []
+    if not isinstance(raw, (list, tuple)):
+        raise ValueError("must be a list of {variant_id, quantity, is_default}")
+    if len(raw) >= bounds.MAX_GIFT_OPTIONS:
+        raise ValueError(f"a rule offers at most {bounds.MAX_GIFT_OPTIONS} gifts, its own variant included")
+    parsed = []
+    for position, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or "variant_id" not in item or not set(item) <= {"variant_id", "quantity", "is_default"}:
+            raise ValueError(f"option {position} must be {{variant_id, quantity, is_default}}")
+        try:
+            parsed.append({
+                "variant_id": integer(bounds.ROW_ID)(item["variant_id"]),
+                "quantity": integer(bounds.POSITIVE_COUNT)(item.get("quantity", 1)),
+                "is_default": boolean(item.get("is_default", False)),
+            })
+        except ValueError as exc:
+            raise ValueError(f"option {position}: {exc}") from None
+    return parsed
+
+
 def raise_problems(problems: Problems) -> None:
     """Raise one ``InvalidInput`` carrying every problem, if there is any."""
     if problems:
