@@ -126,7 +126,7 @@ class Shop(Protocol):
     # filled is not asked on the checkout path; a shop without it offers every gift.
     # Saleor's, the demo's and the tests' shops have it.
     #
-    # Optional too: ``refresh_checkout_gifts(token) -> None``, bring the checkout's gift lines in
+    # Optional too: ``refresh_checkout_gifts(token, *, config) -> None``, bring the checkout's gift lines in
     # line with a fresh quote after a shopper's gift choice changed (``services.gift_choices``):
     # Saleor's shop runs its checkout sync; a shop that adds gifts only when the order is placed
     # (the demo) needs none.

@@ -1,5 +1,8 @@
 """Read a checkout for the program in one narrow query: its lines with what a quote needs.
 
+The same statement reads the shopper's gift picks and the stock of every gift in the
+checkout's channel, so gift choices cost the checkout path no statement of its own.
+
 Saleor's ``fetch_checkout_lines`` loads collections, listings of every channel, promotions,
 translations and line discounts (about 14 statements); a quote needs each line's variant,
 product, category, quantity, this channel's listing price and our own override, plus the buyer.
@@ -72,13 +75,48 @@ class CheckoutRead:
 
 
 # Written out rather than built by the ORM on every call: building this join costs more than
-# running it. The columns follow ``LineRow``, then the channel and the buyer; the listing is
-# the one of the checkout's own channel. Saleor-tier tests run it against Saleor's schema.
+# running it. The columns follow ``LineRow``, then the channel and the buyer, then the gift facts;
+# the listing is the one of the checkout's own channel. The gift facts are computed once per
+# checkout (a MATERIALIZED CTE, so not once per line): the shopper's picks
+# (``loyalty_gift_choice``) as {rule id: [variant ids]}, and for every variant an active gift rule
+# offers (its own variant and its options) whose stock Saleor tracks, the units available in the
+# warehouses of the checkout's channel (quantity less allocated, summed; 0 without stock rows)
+# as {variant id: units}. Options are read defensively: a malformed row must not break checkouts.
+# Saleor-tier tests run it against Saleor's schema.
 _READ_SQL = """
+WITH gift AS MATERIALIZED (
+    SELECT
+        (SELECT json_object_agg(choice.rule_id, choice.variant_ids)
+           FROM loyalty_gift_choice AS choice
+          WHERE choice.checkout_token = %s) AS choices,
+        (SELECT json_object_agg(variant.id, COALESCE(available.units, 0))
+           FROM product_productvariant AS variant
+           LEFT JOIN LATERAL (
+                SELECT SUM(GREATEST(stock.quantity - stock.quantity_allocated, 0)) AS units
+                  FROM warehouse_stock AS stock
+                  JOIN warehouse_channelwarehouse AS channel_warehouse
+                    ON channel_warehouse.warehouse_id = stock.warehouse_id
+                 WHERE channel_warehouse.channel_id = gift_checkout.channel_id
+                   AND stock.product_variant_id = variant.id
+           ) AS available ON TRUE
+          WHERE variant.track_inventory
+            AND variant.id IN (
+                SELECT gift_rule.variant_id FROM loyalty_gift_rule AS gift_rule WHERE gift_rule.is_active
+                UNION
+                SELECT (gift_option ->> 'variant_id')::bigint
+                  FROM loyalty_gift_rule AS gift_rule,
+                       jsonb_array_elements(CASE WHEN jsonb_typeof(gift_rule.options) = 'array'
+                                                 THEN gift_rule.options ELSE '[]'::jsonb END) AS gift_option
+                 WHERE gift_rule.is_active AND gift_option ->> 'variant_id' ~ '^[0-9]{1,18}$'
+            )) AS stock
+      FROM checkout_checkout AS gift_checkout
+     WHERE gift_checkout.token = %s
+)
 SELECT line.id, line.variant_id, variant.product_id, product.category_id, variant.sku, line.quantity,
        listing.price_amount, listing.prior_price_amount, line.undiscounted_unit_price_amount,
        line.price_override, line.price_override_reason, line.metadata, line.is_gift,
-       channel.slug, buyer.email, buyer.customer_type_id, buyer.date_joined, buyer.number_of_orders
+       channel.slug, buyer.email, buyer.customer_type_id, buyer.date_joined, buyer.number_of_orders,
+       gift.choices, gift.stock
 FROM checkout_checkoutline AS line
 JOIN checkout_checkout AS checkout ON checkout.token = line.checkout_id
 JOIN channel_channel AS channel ON channel.id = checkout.channel_id
@@ -87,28 +125,46 @@ JOIN product_product AS product ON product.id = variant.product_id
 LEFT JOIN product_productvariantchannellisting AS listing
        ON listing.variant_id = line.variant_id AND listing.channel_id = checkout.channel_id
 LEFT JOIN account_user AS buyer ON buyer.id = checkout.user_id
+CROSS JOIN gift
 WHERE line.checkout_id = %s
 ORDER BY line.created_at, line.id
 """
 _LINE_COLUMNS = 13
+_BUYER_COLUMNS = 5  # channel slug, email, customer type, date joined, number of orders
 
 
 def read_checkout(checkout: Checkout) -> CheckoutRead:
-    """The checkout's lines, channel and buyer in one query (a second for the channel's slug
-    when the checkout has no lines)."""
+    """The checkout's lines, channel, buyer and gift facts (picks, stock) in one query (a second
+    for the channel's slug when the checkout has no lines)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(_READ_SQL, [checkout.pk])
+        cursor.execute(_READ_SQL, [str(checkout.pk), checkout.pk, checkout.pk])
         raw = cursor.fetchall()
     rows = tuple(_line_row(values) for values in raw)
     if not raw:
         return CheckoutRead(to_checkout_view(checkout, rows, channel=checkout.channel.slug, customer=None), rows)
-    buyer = raw[0][_LINE_COLUMNS:]
+    buyer = raw[0][_LINE_COLUMNS:_LINE_COLUMNS + _BUYER_COLUMNS]
+    choices, stock = raw[0][_LINE_COLUMNS + _BUYER_COLUMNS:]
     customer = None
     if checkout.user_id is not None and buyer[1] is not None:
         customer = _customer_view(checkout.user_id, *buyer[1:])
-    return CheckoutRead(to_checkout_view(checkout, rows, channel=buyer[0], customer=customer), rows)
+    view = to_checkout_view(checkout, rows, channel=buyer[0], customer=customer,
+                            gift_choices=_gift_choices(choices), gift_stock=_gift_stock(stock))
+    return CheckoutRead(view, rows)
+
+
+def _json(value: Any) -> Any:
+    # Django's PostgreSQL backend hands json over as text; a bare psycopg cursor decodes it.
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _gift_choices(value: Any) -> dict[int, tuple[int, ...]]:
+    return {int(rule_id): tuple(int(variant_id) for variant_id in picks) for rule_id, picks in (_json(value) or {}).items()}
+
+
+def _gift_stock(value: Any) -> dict[int, int]:
+    return {int(variant_id): int(units) for variant_id, units in (_json(value) or {}).items()}
 
 
 def _line_row(values: tuple[Any, ...]) -> LineRow:
@@ -126,11 +182,13 @@ def _customer_view(user_id: int, email: str, customer_type_id: int | None, date_
 
 
 def to_checkout_view(checkout: Checkout, rows: tuple[LineRow, ...], *, channel: str,
-                     customer: CustomerView | None) -> CheckoutView:
+                     customer: CustomerView | None, gift_choices: dict[int, tuple[int, ...]] | None = None,
+                     gift_stock: dict[int, int] | None = None) -> CheckoutView:
     """The engine's checkout: paid lines only (our gift lines and Saleor's own gifts left out)."""
     paid = tuple(row.to_cart_line() for row in rows if not row.is_ours_gift and not row.is_gift)
     cart = Cart(channel=channel, currency=checkout.currency, lines=paid,
                 order_discount=Decimal(checkout.discount_amount or 0))
     email = customer.email if customer is not None else checkout.email
     return CheckoutView(token=str(checkout.token), cart=cart, user_id=checkout.user_id, email=email,
-                        voucher_code=checkout.voucher_code, customer=customer)
+                        voucher_code=checkout.voucher_code, customer=customer, gift_choices=gift_choices,
+                        gift_stock=gift_stock)

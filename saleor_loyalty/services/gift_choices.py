@@ -117,7 +117,7 @@ def choose_gifts(
             GiftChoice.objects.filter(checkout_token=checkout.token, rule_id=rule_id).delete()
         refresh = getattr(get_shop(), "refresh_checkout_gifts", None)
         if refresh is not None:
-            refresh(checkout.token)
+            refresh(checkout.token, config=config)
     stored = checkout.gift_choices if checkout.gift_choices is not None else read_gift_choices(checkout.token)
     choices: Mapping[int, tuple[int, ...]] = {**stored, rule_id: picks}
     after = quote_checkout_view(replace(checkout, gift_choices=choices), config=config, now=now)

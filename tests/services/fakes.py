@@ -116,5 +116,5 @@ class FakeShop:
         self.calls.append(("gift_stock", (channel, tuple(sorted(variant_ids)))))
         return {vid: self.stock[(channel, vid)] for vid in variant_ids if (channel, vid) in self.stock}
 
-    def refresh_checkout_gifts(self, token: str) -> None:
+    def refresh_checkout_gifts(self, token: str, *, config: Any) -> None:
         self.calls.append(("refresh_gifts", token))
