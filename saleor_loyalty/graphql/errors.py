@@ -144,3 +144,16 @@ LoyaltyNpsErrorCode = error_code_enum(
 
 class LoyaltyNpsError(Error):
     code = LoyaltyNpsErrorCode(required=True, description="The error code.")
+
+
+# Refusals of loyaltyGiftChoose, by ``GiftChoiceRefused.reason`` (upper-cased).
+LoyaltyGiftChoiceErrorCode = error_code_enum(
+    "LoyaltyGiftChoiceErrorCode",
+    ["CHECKOUT_NOT_FOUND", "RULE_NOT_FOUND", "DUPLICATE", "NOT_OFFERED", "TOO_MANY", "OUT_OF_STOCK",
+     "NOT_APPLICABLE", "SHOP_NOT_CONFIGURED"],
+    description="Error codes of loyaltyGiftChoose.",
+)
+
+
+class LoyaltyGiftChoiceError(Error):
+    code = LoyaltyGiftChoiceErrorCode(required=True, description="The error code.")

@@ -26,6 +26,7 @@ from .mutations.company_update import LoyaltyCompanyUpdate
 from .mutations.earn_rule_create import LoyaltyEarnRuleCreate
 from .mutations.earn_rule_delete import LoyaltyEarnRuleDelete
 from .mutations.earn_rule_update import LoyaltyEarnRuleUpdate
+from .mutations.gift_choose import LoyaltyGiftChoose
 from .mutations.gift_rule_create import LoyaltyGiftRuleCreate
 from .mutations.gift_rule_delete import LoyaltyGiftRuleDelete
 from .mutations.gift_rule_update import LoyaltyGiftRuleUpdate
@@ -87,6 +88,7 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyReferralCodeCreate": LoyaltyReferralCodeCreate,
     "loyaltyReferralDiscountApply": LoyaltyReferralDiscountApply,
     "loyaltyNextPurchaseDiscountApply": LoyaltyNextPurchaseDiscountApply,
+    "loyaltyGiftChoose": LoyaltyGiftChoose,
     # the program's rules (staff, MANAGE_DISCOUNTS; docs/graphql-rules.md)
     "loyaltyTierCreate": LoyaltyTierCreate,
     "loyaltyTierUpdate": LoyaltyTierUpdate,

@@ -134,3 +134,10 @@ def get_channel_currency(channel: str) -> str | None:
     optional method of the port); None when it cannot or the channel is unknown."""
     fetch = getattr(get_shop(), "fetch_channel_currency", None)
     return None if fetch is None else fetch(channel)
+
+
+def get_variant_names(channel: str, variant_ids: Collection[int]) -> dict[int, str]:
+    """The shop's names of ``variant_ids`` sold in ``channel`` (one call to the shop)."""
+    if not variant_ids:
+        return {}
+    return {variant_id: view.name for variant_id, view in get_shop().fetch_variants(channel, variant_ids).items()}
