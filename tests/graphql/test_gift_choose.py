@@ -145,3 +145,24 @@ def test_an_empty_pick_clears_it(shop: FakeShop, shopper: Any, choice_rule: Any)
     cleared = choose(ApiClient(shopper), choice_rule, [])
     assert cleared["quote"]["giftLines"] == [{"variantId": vid(501), "quantity": 1}]
     assert not GiftChoice.objects.exists()
+
+
+def test_staff_create_a_choice_rule_through_the_api(staff_user: Any, grant: Any) -> None:
+    from saleor_loyalty.graphql.auth import LoyaltyPermission
+
+    grant(staff_user, LoyaltyPermission.MANAGE_DISCOUNTS)
+    mutation = """mutation ($input: LoyaltyGiftRuleInput!) { loyaltyGiftRuleCreate(input: $input) {
+      giftRule { choose ladder options { variantId quantity isDefault } } errors { field code } } }"""
+    created = get_graphql_content(ApiClient(staff_user).post_graphql(mutation, {"input": {
+        "name": "Pick two", "threshold": "100", "currency": "EUR", "variantId": vid(601), "choose": 2,
+        "ladder": "spring", "options": [{"variantId": vid(602), "isDefault": True}, {"variantId": vid(603), "quantity": 3}],
+    }}))["data"]["loyaltyGiftRuleCreate"]
+    assert created["errors"] == []
+    assert created["giftRule"] == {"choose": 2, "ladder": "spring", "options": [
+        {"variantId": vid(602), "quantity": 1, "isDefault": True}, {"variantId": vid(603), "quantity": 3, "isDefault": False},
+    ]}
+    refused = get_graphql_content(ApiClient(staff_user).post_graphql(mutation, {"input": {
+        "name": "Bad", "threshold": "100", "currency": "EUR", "variantId": vid(601), "choose": 3,
+        "options": [{"variantId": vid(602)}],
+    }}))["data"]["loyaltyGiftRuleCreate"]
+    assert [e["field"] for e in refused["errors"]] == ["choose"]
