@@ -196,6 +196,13 @@ class ReferralRefused(Refused):
     code = "REFERRAL_REFUSED"
 
 
+class GiftChoiceRefused(Refused):
+    """A shopper's gift pick is refused (``reason``: rule_not_found, duplicate, not_offered,
+    too_many, out_of_stock, not_applicable)."""
+
+    code = "GIFT_CHOICE_REFUSED"
+
+
 # --- B2B errors: companies, member redemption limits, volume rebates (docs/b2b.md) ---
 
 

@@ -11,7 +11,7 @@ channel as its slug.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,6 +41,10 @@ class CheckoutView:
     attached voucher takes off (``voucher_code``, at most one: Saleor allows one per checkout).
     ``customer`` is the signed-in buyer's facts when the shop read them with the checkout (so
     the quote does not ask for them again); None for a guest or when not read.
+    ``gift_choices`` (gift rule id -> the variant ids the shopper picked, ``models.GiftChoice``)
+    and ``gift_stock`` (gift variant id -> units available in the checkout's channel; variants
+    that are not tracked left out) when the shop read them with the checkout; None when it did
+    not (the quote then reads the choices itself and asks ``fetch_gift_stock``).
     """
 
     token: str
@@ -49,6 +53,8 @@ class CheckoutView:
     email: str | None
     voucher_code: str | None
     customer: CustomerView | None = None
+    gift_choices: Mapping[int, tuple[int, ...]] | None = None
+    gift_stock: Mapping[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,18 @@ class Shop(Protocol):
     # Optional too: ``fetch_channel_currency(channel) -> str | None``, the ISO code of the currency
     # the channel sells in (None for an unknown channel). ``loyaltyProgram.currency`` reads it so a
     # storefront can format the points' money value; without it that field is null.
+    #
+    # Optional too: ``fetch_gift_stock(channel, variant_ids) -> {variant_id: units}``, the units of
+    # each variant available in the channel's warehouses (quantity less quantity allocated, summed;
+    # 0 when none), variants whose stock is not tracked left out. A gift short of stock is not
+    # offered (``engine.gifts``). A shop that reads checkouts with ``CheckoutView.gift_stock``
+    # filled is not asked on the checkout path; a shop without it offers every gift.
+    # Saleor's, the demo's and the tests' shops have it.
+    #
+    # Optional too: ``refresh_checkout_gifts(token, *, config) -> None``, bring the checkout's gift lines in
+    # line with a fresh quote after a shopper's gift choice changed (``services.gift_choices``):
+    # Saleor's shop runs its checkout sync; a shop that adds gifts only when the order is placed
+    # (the demo) needs none.
 
 
 _lock = threading.Lock()

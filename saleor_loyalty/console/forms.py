@@ -30,6 +30,8 @@ class Field:
     # Left empty: None (the service clears the value) when True; left out (unchanged, or the
     # model's default on create) when False. Required fields always send their text.
     clearable: bool = True
+    # How a stored value is shown in the form (e.g. a list as lines of text); None: as it is.
+    show: Callable[[Any], Any] | None = None
 
 
 def enum_choices(enum: type[Enum], *, blank: bool = False) -> list[tuple[str, str]]:
@@ -42,6 +44,8 @@ def initial_values(fields: Iterable[Field], row: Any | None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for field in fields:
         value = getattr(row, field.name, None) if row is not None else field.default
+        if field.show is not None and row is not None:
+            value = field.show(value)
         if isinstance(value, datetime):
             value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
         elif value is None:

@@ -71,6 +71,9 @@ class DemoShop:
         self.checkouts: dict[str, DemoCheckout] = {}
         self.issued_vouchers: dict[str, tuple[Decimal, int]] = {}  # code -> (amount, company id)
         self.used_vouchers: set[str] = set()  # single-use codes spent by an order
+        # Variant id -> units in stock; the demo tracks only what is set here (every item is
+        # otherwise in plenty), so a story can sell a gift out.
+        self.stock: dict[int, int] = {}
         self._checkout_numbers = numbers_after
 
     # --- what the shop's own screens do ---
@@ -184,6 +187,11 @@ class DemoShop:
         """For the price-list CSV import: the variant of each known SKU."""
         by_sku = {item.sku: item.variant_id for item in self.items.values()}
         return {sku: by_sku[sku] for sku in skus if sku in by_sku}
+
+    def fetch_gift_stock(self, channel: str, variant_ids: Collection[int]) -> dict[int, int]:
+        """Units in stock of the tracked variants among ``variant_ids`` (one channel: any slug)."""
+        with self._lock:
+            return {variant_id: self.stock[variant_id] for variant_id in variant_ids if variant_id in self.stock}
 
     def fetch_customer(self, user_id: int) -> CustomerView | None:
         with self._lock:

@@ -28,6 +28,10 @@ Why each limit is what it is:
   at most ``MAX_EXCHANGE_RATE`` = 10**6 with 10 places (``numeric(20, 10)``). The widest real
   spreads (a Kuwaiti dinar is ~3.3 USD, a Vietnamese dong ~0.00004 USD, an Iranian rial less)
   fit with room; spend (10**12) * rate (10**6) with 10 places stays within 28 digits.
+- **Gift choices**: a gift rule offers at most ``MAX_GIFT_OPTIONS`` = 20 variants (its own and
+  the options): a storefront shows every one as a button, and the checkout read reads the stock
+  of every offered variant in one statement. A ladder is named by at most ``MAX_LADDER_LENGTH``
+  = 64 characters (its column).
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ MAX_MONEY = Decimal(10**12)
 MAX_RATE = Decimal(10_000)
 MAX_EXCHANGE_RATE = Decimal(10**6)
 HUNDRED = Decimal(100)
+MAX_GIFT_OPTIONS = 20
+MAX_LADDER_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -106,3 +112,4 @@ PERCENT = DecimalBound(Decimal(0), HUNDRED, 4)
 EVENT_CODE_MAX_LENGTH = 64
 EVENT_ID_MAX_LENGTH = 128
 EVENT_POINTS = IntBound(1, 1_000_000)
+GIFT_CHOOSE = IntBound(1, MAX_GIFT_OPTIONS)

@@ -10,7 +10,7 @@ everywhere (no tier price list, multiplier or gift eligibility).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -30,6 +30,7 @@ from .values import (
     EarnQuote,
     GiftHint,
     GiftLine,
+    GiftOffer,
     LineQuote,
     Quote,
     VariantPriceTable,
@@ -56,6 +57,8 @@ def quote_cart(
     *,
     now: datetime,
     stats: CustomerStats | None = None,
+    gift_choices: Mapping[int, Sequence[int]] | None = None,
+    gift_stock: Mapping[int, int] | None = None,
 ) -> Quote:
     """Everything the program says about ``cart`` for ``customer`` at ``now``. Deterministic.
 
@@ -63,6 +66,10 @@ def quote_cart(
     price list giving 10 % off from 3 units, and a 5.00 voucher: unit price 18.00 (reason
     ``tier-price:list=1;break=3``), subtotal 54.00, goods paid 49.00, 49 points, at most
     floor(49.00 * 0.5 / 0.01) = 2450 points redeemable.
+
+    ``gift_choices`` (gift rule id -> the variant ids the shopper picked) and ``gift_stock``
+    (variant id -> units available in the cart's channel; None: unknown) go to
+    ``gifts.select_gifts``.
     """
     _check_now(now)
     # The channel's terms: its points per unit, point value and redemption limits.
@@ -98,6 +105,7 @@ def quote_cart(
     tier = rules.get_tier(customer.tier_id)
 
     gift_lines: tuple[GiftLine, ...] = ()
+    gift_offers: tuple[GiftOffer, ...] = ()
     next_gift: GiftHint | None = None
     if terms.gifts_enabled:
         selection = select_gifts(
@@ -109,8 +117,10 @@ def quote_cart(
             channel=cart.channel,
             currency=currency,
             now=now,
+            choices=gift_choices,
+            stock=gift_stock,
         )
-        gift_lines, next_gift = selection.lines, selection.next_gift
+        gift_lines, next_gift, gift_offers = selection.lines, selection.next_gift, selection.offers
 
     earn = EarnQuote(0, ())
     if terms.points_enabled:
@@ -141,6 +151,7 @@ def quote_cart(
         ),
         next_gift=next_gift,
         next_tier=next_tier,
+        gift_offers=gift_offers,
     )
 
 

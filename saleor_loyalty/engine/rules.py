@@ -7,8 +7,8 @@ when the rule set is built, not in the middle of a checkout. ``docs/rules.md`` d
 kind and how conflicts between rules resolve.
 
 Sequences are stored as tuples (a list passed in is converted), so every object is immutable.
-Program-wide terms, referral terms and next-purchase rules live in ``terms.py`` and are
-re-exported here, so ``engine.rules`` is the one place to import rule objects from.
+Program-wide terms, referral terms and next-purchase rules live in ``terms.py``, gift rules in
+``gift_rules.py``; both are re-exported here, so ``engine.rules`` is the one place to import rule objects from.
 """
 
 from __future__ import annotations
@@ -34,14 +34,15 @@ from .checks import (
     fail,
     is_active,
 )
+from .gift_rules import GiftOption, GiftRule
 from .terms import ChannelTerms, DiscountKind, NextPurchaseRule, ProgramTerms, ReferralTerms
 
 if TYPE_CHECKING:
     from .values import CustomerSnapshot
 
-__all__ = [  # the terms are re-exported so that every rule object imports from here
-    "Audience", "AudienceKind", "DiscountKind", "EarnRule", "EarnRuleKind", "GiftRule", "NextPurchaseRule",
-    "ChannelTerms", "PriceBreak", "PriceList", "PriceListEntry", "ProgramTerms", "ReferralTerms", "RuleSet", "TargetKind",
+__all__ = [  # the terms and gift rules are re-exported so that every rule object imports from here
+    "Audience", "AudienceKind", "ChannelTerms", "DiscountKind", "EarnRule", "EarnRuleKind", "GiftOption", "GiftRule",
+    "NextPurchaseRule", "PriceBreak", "PriceList", "PriceListEntry", "ProgramTerms", "ReferralTerms", "RuleSet", "TargetKind",
     "Tier", "TierMetric", "is_active",
 ]
 
@@ -326,41 +327,6 @@ class Tier:
         check_decimal("Tier", "multiplier", self.multiplier, maximum=MAX_RATE)
         check_int("Tier", "price_list_id", self.price_list_id, allow_none=True)
         check_int("Tier", "grace_days", self.grace_days, maximum=MAX_DAYS)
-
-
-# --- gifts ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class GiftRule:
-    """Add ``quantity`` of ``variant_id`` free when the subtotal after tier prices reaches ``threshold``.
-
-    With ``requires_gift_eligibility`` the buyer's current tier must have ``gift_eligible``.
-    Whether several gift rules stack is ``ProgramTerms.gift_stacking``; without stacking the
-    rule with the highest threshold reached wins (then higher ``priority``, then lower id).
-    """
-
-    id: int
-    name: str
-    audience: Audience
-    threshold: Decimal
-    currency: str
-    variant_id: int
-    quantity: int = 1
-    channel: str | None = None
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
-    requires_gift_eligibility: bool = False
-    priority: int = 0
-
-    def __post_init__(self) -> None:
-        check_int("GiftRule", "id", self.id)
-        check_decimal("GiftRule", "threshold", self.threshold, maximum=MAX_MONEY)
-        check_currency("GiftRule", "currency", self.currency)
-        check_int("GiftRule", "variant_id", self.variant_id)
-        check_int("GiftRule", "quantity", self.quantity, minimum=1, maximum=INT32_MAX)
-        check_window("GiftRule", self.valid_from, self.valid_until)
-        check_int("GiftRule", "priority", self.priority, minimum=INT_MIN, maximum=INT32_MAX)
 
 
 # --- the rule set ---------------------------------------------------------------------------

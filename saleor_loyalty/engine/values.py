@@ -275,6 +275,44 @@ class GiftLine:
 
 
 @dataclass(frozen=True, slots=True)
+class GiftOfferOption:
+    """One gift a reached choice rule offers now (in stock): ``is_chosen`` when the shopper picked
+    it, ``is_given`` when it is in the cart (picked, or a default while nothing is picked)."""
+
+    variant_id: int
+    quantity: int
+    is_default: bool
+    is_chosen: bool
+    is_given: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GiftOffer:
+    """A gift rule that applies to the cart, with what it offers and what it gives.
+
+    ``options`` are the offered gifts in stock (the rule's own variant first); ``chosen`` the
+    shopper's valid picks, in the order picked; ``given`` the variants whose gift lines the cart
+    gets: ``chosen`` when there is any, else the defaults in stock. ``remaining`` is how many
+    more the shopper may pick.
+    """
+
+    rule_id: int
+    choose: int
+    options: tuple[GiftOfferOption, ...]
+    chosen: tuple[int, ...]
+    given: tuple[int, ...]
+    ladder: str | None
+
+    @property
+    def remaining(self) -> int:
+        return self.choose - len(self.chosen)
+
+    @property
+    def is_choice(self) -> bool:
+        return len(self.options) > 1 or self.choose > 1
+
+
+@dataclass(frozen=True, slots=True)
 class EarnPart:
     """Points one rule contributes (negative only for an order cap that takes points back)."""
 
@@ -319,6 +357,7 @@ class Quote:
 
     ``subtotal`` is the goods after tier prices; ``goods_paid`` is that minus the cart's order
     discount (never below zero), the amount earn and redemption are computed from.
+    ``gift_offers`` has one entry per gift rule that applies, in the order of ``gift_lines``.
     """
 
     version: str
@@ -333,6 +372,7 @@ class Quote:
     max_redeemable_points: int
     next_gift: GiftHint | None
     next_tier: TierHint | None
+    gift_offers: tuple[GiftOffer, ...] = ()
 
     @property
     def tier_price_discount(self) -> Decimal:

@@ -187,3 +187,16 @@ LoyaltyChannelErrorCode = error_code_enum(
 
 class LoyaltyChannelError(Error):
     code = LoyaltyChannelErrorCode(required=True, description="The error code.")
+
+
+# Refusals of loyaltyGiftChoose, by ``GiftChoiceRefused.reason`` (upper-cased).
+LoyaltyGiftChoiceErrorCode = error_code_enum(
+    "LoyaltyGiftChoiceErrorCode",
+    ["CHECKOUT_NOT_FOUND", "RULE_NOT_FOUND", "DUPLICATE", "NOT_OFFERED", "TOO_MANY", "OUT_OF_STOCK",
+     "NOT_APPLICABLE", "SHOP_NOT_CONFIGURED"],
+    description="Error codes of loyaltyGiftChoose.",
+)
+
+
+class LoyaltyGiftChoiceError(Error):
+    code = LoyaltyGiftChoiceErrorCode(required=True, description="The error code.")

@@ -30,6 +30,7 @@ from .mutations.event_post import LoyaltyEventPost
 from .mutations.event_type_create import LoyaltyEventTypeCreate
 from .mutations.event_type_deactivate import LoyaltyEventTypeDeactivate
 from .mutations.event_type_update import LoyaltyEventTypeUpdate
+from .mutations.gift_choose import LoyaltyGiftChoose
 from .mutations.gift_rule_create import LoyaltyGiftRuleCreate
 from .mutations.gift_rule_delete import LoyaltyGiftRuleDelete
 from .mutations.gift_rule_update import LoyaltyGiftRuleUpdate
@@ -110,6 +111,7 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
     "loyaltyReferralCodeCreate": LoyaltyReferralCodeCreate,
     "loyaltyReferralDiscountApply": LoyaltyReferralDiscountApply,
     "loyaltyNextPurchaseDiscountApply": LoyaltyNextPurchaseDiscountApply,
+    "loyaltyGiftChoose": LoyaltyGiftChoose,
     # the program's rules (staff, MANAGE_DISCOUNTS; docs/graphql-rules.md)
     "loyaltyTierCreate": LoyaltyTierCreate,
     "loyaltyTierUpdate": LoyaltyTierUpdate,

@@ -93,3 +93,8 @@ __all__ += ["ConsoleSignInFailure"]
 from .channels import ChannelTerms, ExchangeRate  # noqa: E402
 
 __all__ += ["ChannelTerms", "ExchangeRate"]
+
+# Gift choices per checkout (services.gift_choices).
+from .gifts import GiftChoice  # noqa: E402
+
+__all__ += ["GiftChoice"]

@@ -305,6 +305,10 @@ class GiftRule(AudienceFields):
     valid_until = models.DateTimeField(null=True, blank=True)
     requires_gift_eligibility = models.BooleanField(default=False)
     priority = models.IntegerField(default=0)
+    # A choice: [{"variant_id", "quantity", "is_default"}, ...] besides variant_id (engine GiftOption).
+    options = models.JSONField(default=list, blank=True)
+    choose = models.PositiveIntegerField(default=1)
+    ladder = models.CharField(max_length=64, null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -318,6 +322,7 @@ class GiftRule(AudienceFields):
             models.CheckConstraint(name="loyalty_gift_rule_currency_code", condition=CURRENCY_SHAPE),
             models.CheckConstraint(name="loyalty_gift_rule_threshold_non_negative", condition=Q(threshold__gte=0)),
             models.CheckConstraint(name="loyalty_gift_rule_quantity_positive", condition=Q(quantity__gte=1)),
+            models.CheckConstraint(name="loyalty_gift_rule_choose_positive", condition=Q(choose__gte=1)),
         ]
 
     def __str__(self) -> str:

@@ -4,8 +4,9 @@ buyer, and the buyer's loyalty facts.
 Saleor's ``fetch_checkout_lines`` loads collections, listings of every channel, promotions,
 translations and line discounts (about 14 statements); a quote needs each line's variant,
 product, category, quantity, this channel's listing price and our own override, plus the buyer
-and what the program stores about them. One statement (``saleor/sql/read_checkout.sql``)
-returns all of it as one JSON text, so a checkout of 30 lines costs about what one of 1 line
+and what the program stores about them, and - for gift rules with a choice - the shopper's picks
+and the stock of every offered gift in the channel's warehouses. One statement
+(``saleor/sql/read_checkout.sql``) returns all of it as one JSON text, so a checkout of 30 lines costs about what one of 1 line
 costs. (A PL/pgSQL function would keep the plan for the session and save ~0.1 ms on a
 persistent connection, but cost ~1 ms more on each new one: Saleor closes its connection after
 every request by default, ``DB_CONN_MAX_AGE=0``.)
@@ -118,7 +119,7 @@ def parse_checkout_read(checkout: Checkout, text: str | None) -> CheckoutRead:
     if text is None:
         return CheckoutRead(to_checkout_view(checkout, (), channel="", customer=None), (), None, fingerprint)
     # Amounts come as JSON numbers with their scale ("10.000"): Decimal keeps them exact.
-    channel, buyer, facts, lines = json.loads(text, parse_float=Decimal)
+    channel, buyer, facts, lines, choices, stock = json.loads(text, parse_float=Decimal)
     rows = tuple(LineRow(
         line[0], line[1], line[2], line[3], line[4], line[5], _decimal(line[6]), _decimal(line[7]),
         _decimal(line[8]), _decimal(line[9]), line[10], line[11] or {}, bool(line[12]),
@@ -128,7 +129,11 @@ def parse_checkout_read(checkout: Checkout, text: str | None) -> CheckoutRead:
         customer = _customer_view(checkout.user_id, buyer[0], buyer[1], datetime.fromisoformat(buyer[2]), buyer[3])
     if facts[1] is not None:
         facts[1] = date.fromisoformat(facts[1])
-    view = to_checkout_view(checkout, rows, channel=channel, customer=customer)
+    view = to_checkout_view(
+        checkout, rows, channel=channel, customer=customer,
+        gift_choices={int(rule_id): tuple(int(v) for v in picks) for rule_id, picks in (choices or {}).items()},
+        gift_stock={int(variant_id): int(units) for variant_id, units in (stock or {}).items()},
+    )
     return CheckoutRead(view, rows, loyalty_facts_from_values(facts), fingerprint)
 
 
@@ -145,11 +150,13 @@ def _customer_view(user_id: int, email: str, customer_type_id: int | None, date_
 
 
 def to_checkout_view(checkout: Checkout, rows: tuple[LineRow, ...], *, channel: str,
-                     customer: CustomerView | None) -> CheckoutView:
+                     customer: CustomerView | None, gift_choices: dict[int, tuple[int, ...]] | None = None,
+                     gift_stock: dict[int, int] | None = None) -> CheckoutView:
     """The engine's checkout: paid lines only (our gift lines and Saleor's own gifts left out)."""
     paid = tuple(row.to_cart_line() for row in rows if not row.is_ours_gift and not row.is_gift)
     cart = Cart(channel=channel, currency=checkout.currency, lines=paid,
                 order_discount=Decimal(checkout.discount_amount or 0))
     email = customer.email if customer is not None else checkout.email
     return CheckoutView(token=str(checkout.token), cart=cart, user_id=checkout.user_id, email=email,
-                        voucher_code=checkout.voucher_code, customer=customer)
+                        voucher_code=checkout.voucher_code, customer=customer, gift_choices=gift_choices,
+                        gift_stock=gift_stock)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from decimal import Decimal
 
+from ..config import ProgramConfig
 from ..shop import CheckoutView, CustomerView, VariantView
 from . import vouchers
 from .checkout_reader import read_checkout
@@ -61,6 +62,34 @@ class SaleorShop:
 
         rows = ProductVariant.objects.filter(sku__in=list(skus)).values_list("sku", "pk")
         return {sku: pk for sku, pk in rows}
+
+    def fetch_gift_stock(self, channel: str, variant_ids: Collection[int]) -> dict[int, int]:
+        """Units available per variant in the channel's warehouses (quantity less allocated,
+        summed; 0 without stock), variants whose stock is not tracked left out (one query). The
+        checkout read gets the same figures in its own statement (``checkout_reader``)."""
+        from django.db.models import F, IntegerField, Q, Sum
+        from django.db.models.functions import Coalesce, Greatest
+        from saleor.product.models import ProductVariant
+
+        in_channel = Q(stocks__warehouse__channelwarehouse__channel__slug=channel)
+        available = Greatest(F("stocks__quantity") - F("stocks__quantity_allocated"), 0)
+        rows = (
+            ProductVariant.objects.filter(pk__in=list(variant_ids), track_inventory=True)
+            .annotate(units=Coalesce(Sum(available, filter=in_channel), 0, output_field=IntegerField()))
+            .values_list("pk", "units")
+        )
+        return {pk: int(units) for pk, units in rows}
+
+    def refresh_checkout_gifts(self, token: str, *, config: ProgramConfig) -> None:
+        """Bring the checkout's gift lines (and prices) in line with a fresh quote: the checkout
+        sync the hooks run, for a gift choice made through the plugin's own API."""
+        from saleor.checkout.models import Checkout
+
+        from .checkout import sync_checkout
+
+        checkout = Checkout.objects.filter(token=token).first()
+        if checkout is not None:
+            sync_checkout(checkout, config, force=True)
 
     def fetch_customer(self, user_id: int) -> CustomerView | None:
         from saleor.account.models import User

@@ -8,18 +8,19 @@ per process) and neither writes.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from django.utils import timezone
 
 from ..config import ProgramConfig
-from ..engine.compiled import required_stats
+from ..engine.compiled import CompiledRuleSet, required_stats
 from ..engine.quote import price_table, quote_cart
 from ..engine.values import CustomerSnapshot, Quote, VariantPriceTable, VariantSnapshot
 from ..exceptions import CheckoutNotFound
 from ..shop import CheckoutView, get_shop
 from .customers import LoyaltyFacts, build_customer_snapshot, fetch_loyalty_facts
+from .gift_choices import fetch_gift_stock, read_gift_choices
 from .rules.versions import RulesStamp, get_compiled_rules
 from .tiers import get_customer_stats
 
@@ -79,7 +80,24 @@ def quote_checkout_view(
     stats = None
     if with_progress and customer.user_id is not None and rules.terms.tiers_enabled and rules.tiers_by_rank:
         stats = get_customer_stats(customer.user_id, required_stats(rules.tiers_by_rank), now=now)
-    return quote_cart(checkout.cart, customer, rules, now=now, stats=stats)
+    choices, stock = _gift_facts(checkout, rules)
+    return quote_cart(checkout.cart, customer, rules, now=now, stats=stats, gift_choices=choices, gift_stock=stock)
+
+
+def _gift_facts(checkout: CheckoutView, rules: CompiledRuleSet) -> tuple[Mapping[int, tuple[int, ...]], Mapping[int, int] | None]:
+    """The shopper's gift picks and the gifts' stock: as the shop read them with the checkout, else
+    read here (one query for the picks, the shop's ``fetch_gift_stock`` for the stock), and only
+    when a gift rule could apply at all."""
+    if not rules.terms.gifts_enabled or not rules.gift_rules or not checkout.cart.lines:
+        return {}, None
+    choices = checkout.gift_choices
+    if choices is None:
+        choices = read_gift_choices(checkout.token)
+    stock = checkout.gift_stock
+    if stock is None:
+        variant_ids = {option.variant_id for rule in rules.gift_rules for option in rule.offered}
+        stock = fetch_gift_stock(checkout.cart.channel, variant_ids)
+    return choices, stock
 
 
 def get_tier_prices(
@@ -121,3 +139,10 @@ def get_channel_currency(channel: str) -> str | None:
     optional method of the port); None when it cannot or the channel is unknown."""
     fetch = getattr(get_shop(), "fetch_channel_currency", None)
     return None if fetch is None else fetch(channel)
+
+
+def get_variant_names(channel: str, variant_ids: Collection[int]) -> dict[int, str]:
+    """The shop's names of ``variant_ids`` sold in ``channel`` (one call to the shop)."""
+    if not variant_ids:
+        return {}
+    return {variant_id: view.name for variant_id, view in get_shop().fetch_variants(channel, variant_ids).items()}

@@ -73,6 +73,37 @@ def test_gift_rule_audience_must_name_its_target(console: Client) -> None:
     assert GiftRule.objects.get().variant_id == 7
 
 
+def test_gift_rule_choice_set_is_edited_as_lines(console: Client) -> None:
+    # given: a rule offering the tote (7), two pens (8) or a cap (9, also a default), two picks
+    gift = {"name": "Pick two", "threshold": "100", "currency": "USD", "variant_id": "7", "quantity": "1",
+            "priority": "0", "audience_kind": "everyone", "is_active": "on", "choose": "2", "ladder": "summer",
+            "options": "8 x 2\n9 default\n"}
+
+    # when
+    created = post(console, "/console/gift-rules/new/", gift)
+
+    # then
+    rule = GiftRule.objects.get()
+    assert created.status_code == 303
+    assert (rule.choose, rule.ladder) == (2, "summer")
+    assert rule.options == [{"variant_id": 8, "quantity": 2, "is_default": False},
+                            {"variant_id": 9, "quantity": 1, "is_default": True}]
+    form = console.get(f"/console/gift-rules/{rule.pk}/").content.decode()
+    assert "8 x 2\n9 default</textarea>" in form
+
+    # when: a line names the gift variant again, and three defaults exceed two picks
+    again = post(console, f"/console/gift-rules/{rule.pk}/", {**gift, "options": "7\n"})
+    too_many = post(console, f"/console/gift-rules/{rule.pk}/", {**gift, "options": "8 default\n9 default"})
+    bad_line = post(console, f"/console/gift-rules/{rule.pk}/", {**gift, "options": "eight"})
+
+    # then: refused beside the field, nothing changed
+    for response in (again, too_many, bad_line):
+        assert response.status_code == 400
+        assert 'data-field="options">' in response.content.decode()
+    rule.refresh_from_db()
+    assert len(rule.options) == 2
+
+
 def test_referral_settings_are_created_then_edited(console: Client) -> None:
     settings = {"discount_kind": "percent", "discount_value": "10", "referee_min_spend": "0", "referrer_points": "200",
                 "qualifying_min_amount": "20", "currency": "USD", "is_active": "on"}

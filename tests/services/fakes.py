@@ -32,6 +32,8 @@ class FakeShop:
     customers: dict[int, CustomerView] = field(default_factory=dict)
     checkouts: dict[str, FakeCheckout] = field(default_factory=dict)
     calls: list[tuple[str, Any]] = field(default_factory=list)
+    # (channel, variant id) -> units available; a variant left out is not tracked.
+    stock: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def add_variant(
         self, variant_id: int, price: str, *, channel: str = "default", currency: str = "EUR",
@@ -109,3 +111,10 @@ class FakeShop:
         checkout = self.checkouts.get(token)
         if checkout is not None and checkout.voucher and checkout.voucher[0] == code:
             checkout.voucher = None
+
+    def fetch_gift_stock(self, channel: str, variant_ids: Collection[int]) -> dict[int, int]:
+        self.calls.append(("gift_stock", (channel, tuple(sorted(variant_ids)))))
+        return {vid: self.stock[(channel, vid)] for vid in variant_ids if (channel, vid) in self.stock}
+
+    def refresh_checkout_gifts(self, token: str, *, config: Any) -> None:
+        self.calls.append(("refresh_gifts", token))

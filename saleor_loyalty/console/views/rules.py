@@ -18,6 +18,7 @@ from ...exceptions import LoyaltyError
 from ...models import Company, EarnRule, GiftRule, PriceList, Tier
 from ...services import rules
 from ...services.rules import admin as rules_admin
+from ...services.rules.fields import format_gift_options
 from ..forms import Field, bound_fields, enum_choices, initial_values, read_values, unmatched_errors
 from ..page import Page, field_errors
 from .rule_admin import Column, RuleAdmin, yes_no
@@ -82,6 +83,11 @@ GIFT_FIELDS = (
     Field("currency", _("Currency"), required=True, default="USD"),
     Field("variant_id", _("Gift variant id"), "number", required=True),
     Field("quantity", _("Quantity"), "number", default="1", clearable=False),
+    Field("options", _("Other gifts to choose from"), "textarea", show=format_gift_options,
+          help=_("One a line: a variant id, then optionally 'x 2' (quantity) and 'default' (given while the "
+                 "shopper picks nothing; the gift variant above always is). Empty: no choice.")),
+    Field("choose", _("Gifts the shopper picks"), "number", default="1", clearable=False),
+    Field("ladder", _("Ladder"), help=_("Rules with the same ladder name give only the highest rung reached.")),
     Field("priority", _("Priority"), "number", default="0", clearable=False),
     *AUDIENCE_FIELDS,
     Field("channel", _("Channel slug")),
@@ -129,7 +135,8 @@ GIFT_RULES = RuleAdmin(
     slug="gift-rules", title=_("Gift rules"), singular=_("gift rule"), fields=GIFT_FIELDS,
     columns=(Column(_("Name"), lambda r: r.name), Column(_("From"), lambda r: f"{r.threshold} {r.currency}", True),
              Column(_("Variant"), lambda r: r.variant_id, True), Column(_("Quantity"), lambda r: r.quantity, True),
-             Column(_("Audience"), lambda r: r.audience_kind)),
+             Column(_("Choice"), lambda r: f"{r.choose} of {1 + len(r.options or ())}" if r.options else ""),
+             Column(_("Ladder"), lambda r: r.ladder or ""), Column(_("Audience"), lambda r: r.audience_kind)),
     list_rows=rules_admin.list_gift_rules, get_row=_first(GiftRule),
     create=rules.create_gift_rule, update=rules.update_gift_rule, delete=rules.delete_gift_rule,
 )

@@ -29,6 +29,7 @@ from ...engine.values import (
 from ..core.ids import to_global_id
 from ...services.codes import describe_checkout_code
 from .checkout_discount import CheckoutDiscountView, LoyaltyCheckoutDiscount
+from .gift_offer import GiftOfferView, LoyaltyGiftOffer, build_gift_offer_views
 from .price_table import HUNDRED, list_global_id, list_name
 from .program import LoyaltyTierProgress
 
@@ -243,6 +244,10 @@ class LoyaltyQuote(graphene.ObjectType):
     goods_paid = graphene.Decimal(required=True, description="The subtotal less the order discount.")
     lines = graphene.List(graphene.NonNull(LoyaltyQuoteLine), required=True)
     gift_lines = graphene.List(graphene.NonNull(LoyaltyGiftLine), required=True)
+    gift_offers = graphene.List(
+        graphene.NonNull(LoyaltyGiftOffer), required=True,
+        description="Per gift rule the checkout qualifies for: its gifts in stock, the picks, what is given.",
+    )
     points_earned = graphene.Int(required=True, description="Points the order will earn (pending at first).")
     earn_breakdown = graphene.List(
         graphene.NonNull(LoyaltyEarnPart), required=True, description="Sums to `pointsEarned`."
@@ -289,6 +294,10 @@ class LoyaltyQuote(graphene.ObjectType):
     @staticmethod
     def resolve_gift_lines(root: QuoteView, _info: Any) -> tuple[GiftLine, ...]:
         return root.quote.gift_lines
+
+    @staticmethod
+    def resolve_gift_offers(root: QuoteView, _info: Any) -> list[GiftOfferView]:
+        return build_gift_offer_views(root.quote, {rule.id: rule.name for rule in root.rules.gift_rules})
 
     @staticmethod
     def resolve_points_earned(root: QuoteView, _info: Any) -> int:

@@ -85,6 +85,12 @@ class LoyaltyPriceListCreateInput(LoyaltyPriceListInput):
     )
 
 
+class LoyaltyGiftOptionInput(graphene.InputObjectType):
+    variant_id = graphene.ID(required=True, description="A `ProductVariant` the shopper may pick.")
+    quantity = graphene.Int(description="Default 1.")
+    is_default = graphene.Boolean(description="Given while the shopper picks nothing (default false).")
+
+
 class LoyaltyGiftRuleInput(graphene.InputObjectType):
     name = graphene.String(description="Required on create.")
     threshold = LoyaltyDecimal(description="Required on create: the subtotal from which the gift is added.")
@@ -95,6 +101,12 @@ class LoyaltyGiftRuleInput(graphene.InputObjectType):
     audience = graphene.Field(LoyaltyAudienceInput, description="Who gets the gift (default EVERYONE).")
     requires_gift_eligibility = graphene.Boolean()
     priority = graphene.Int()
+    options = graphene.List(
+        graphene.NonNull(LoyaltyGiftOptionInput),
+        description="Other gifts to choose from besides `variantId` (a default); replaces the list. Empty: no choice.",
+    )
+    choose = graphene.Int(description="How many gifts the shopper picks (default 1; at most the gifts offered).")
+    ladder = graphene.String(description="Rules sharing a ladder name give only the highest rung reached.")
     valid_from = LoyaltyDateTimeInput(description=_DATES)
     valid_until = LoyaltyDateTimeInput(description=_DATES)
     is_active = graphene.Boolean()
@@ -150,6 +162,12 @@ def to_rule_values(data: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, value in dict(data).items():
         if name in ("audience", "entries"):
+            continue
+        if name == "options":
+            values[name] = None if value is None else [
+                {**dict(item), "variant_id": from_global_id_to_int(item["variant_id"], "ProductVariant", field="options")}
+                for item in value
+            ]
             continue
         if name == "target_id":
             if value is not None and "target_kind" not in data:

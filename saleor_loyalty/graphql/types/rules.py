@@ -235,12 +235,18 @@ class LoyaltyGiftRule(graphene.ObjectType):
     audience = graphene.Field(LoyaltyAudience, required=True)
     requires_gift_eligibility = graphene.Boolean(required=True, description="Only for tiers that are gift-eligible.")
     priority = graphene.Int(required=True)
+    options = graphene.List(
+        graphene.NonNull(lambda: LoyaltyGiftRuleOption), required=True,
+        description="Other gifts to choose from besides `variantId`; empty: no choice.",
+    )
+    choose = graphene.Int(required=True, description="How many gifts the shopper picks.")
+    ladder = graphene.String(description="The ladder this rule is a rung of.")
     valid_from = graphene.DateTime()
     valid_until = graphene.DateTime()
     is_active = graphene.Boolean(required=True)
 
     class Meta:
-        description = "A free product added once the cart reaches a subtotal."
+        description = "A free product (or a choice of them) added once the cart reaches a subtotal."
 
     @staticmethod
     def resolve_id(root: Any, _info: Any) -> str:
@@ -253,6 +259,31 @@ class LoyaltyGiftRule(graphene.ObjectType):
     @staticmethod
     def resolve_audience(root: Any, _info: Any) -> Any:
         return root
+
+    @staticmethod
+    def resolve_options(root: Any, _info: Any) -> list[dict[str, Any]]:
+        return [item for item in root.options or () if isinstance(item, dict)]
+
+
+class LoyaltyGiftRuleOption(graphene.ObjectType):
+    variant_id = graphene.ID(required=True, description="A `ProductVariant` the shopper may pick.")
+    quantity = graphene.Int(required=True)
+    is_default = graphene.Boolean(required=True, description="Given while the shopper picks nothing.")
+
+    class Meta:
+        description = "One gift a gift rule offers besides its own variant."
+
+    @staticmethod
+    def resolve_variant_id(root: dict[str, Any], _info: Any) -> str:
+        return to_global_id("ProductVariant", root.get("variant_id"))
+
+    @staticmethod
+    def resolve_quantity(root: dict[str, Any], _info: Any) -> int:
+        return int(root.get("quantity", 1))
+
+    @staticmethod
+    def resolve_is_default(root: dict[str, Any], _info: Any) -> bool:
+        return bool(root.get("is_default", False))
 
 
 class LoyaltyEarnRule(graphene.ObjectType):

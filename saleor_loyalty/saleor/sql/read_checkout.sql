@@ -4,7 +4,10 @@
 -- (tier, birthday, company and their tiers' ranks, the rules stamp: the columns of
 -- services.customers.LoyaltyFacts, in its order) and the lines with what a quote needs
 -- (variant, product, category, this channel's listing price, our override and gift metadata),
--- in the order Saleor shows them. The text is also the fingerprint of everything a sync depends
+-- in the order Saleor shows them; then the shopper's gift picks ({rule id: [variant ids]}) and,
+-- for every variant an active gift rule offers (its own and its options) whose stock Saleor
+-- tracks, the units available in the warehouses of the checkout's channel (quantity less
+-- allocated, summed; 0 without stock rows). The text is also the fingerprint of everything a sync depends
 -- on (saleor/checkout.py): an unchanged checkout is recognised without building a single row.
 --
 -- Written as small scalar subqueries rather than one wide join: PostgreSQL plans each on its
@@ -38,7 +41,28 @@ SELECT json_build_array(
         LEFT JOIN product_productvariantchannellisting AS listing
                ON listing.variant_id = line.variant_id AND listing.channel_id = checkout.channel_id
         WHERE line.checkout_id = checkout.token
-    ), '[]'::json)
+    ), '[]'::json),
+    (SELECT json_object_agg(choice.rule_id, choice.variant_ids)
+       FROM loyalty_gift_choice AS choice WHERE choice.checkout_token = checkout.token::text),
+    (SELECT json_object_agg(variant.id, COALESCE(available.units, 0))
+       FROM product_productvariant AS variant
+       LEFT JOIN LATERAL (
+            SELECT SUM(GREATEST(stock.quantity - stock.quantity_allocated, 0)) AS units
+              FROM warehouse_stock AS stock
+              JOIN warehouse_channelwarehouse AS channel_warehouse
+                ON channel_warehouse.warehouse_id = stock.warehouse_id
+             WHERE channel_warehouse.channel_id = checkout.channel_id AND stock.product_variant_id = variant.id
+       ) AS available ON TRUE
+      WHERE variant.track_inventory
+        AND variant.id IN (
+            SELECT gift_rule.variant_id FROM loyalty_gift_rule AS gift_rule WHERE gift_rule.is_active
+            UNION
+            -- Options are read defensively: a malformed row must not break checkouts.
+            SELECT (gift_option ->> 'variant_id')::bigint
+              FROM loyalty_gift_rule AS gift_rule,
+                   jsonb_array_elements(CASE WHEN jsonb_typeof(gift_rule.options) = 'array'
+                                             THEN gift_rule.options ELSE '[]'::jsonb END) AS gift_option
+             WHERE gift_rule.is_active AND gift_option ->> 'variant_id' ~ '^[0-9]{1,18}$'))
 )::text
 FROM checkout_checkout AS checkout
 WHERE checkout.token = %s

@@ -147,6 +147,60 @@ def channel(raw: Any) -> str:
     return text(255)(raw)
 
 
+_OPTION_LINE = re.compile(r"^(?P<variant>\S+)(?:\s*[x×*]\s*(?P<quantity>\S+))?(?P<default>\s+default)?$", re.IGNORECASE)
+
+
+def gift_options(raw: Any) -> list[dict[str, Any]]:
+    """A gift rule's choice: a list of ``{"variant_id", "quantity" (1), "is_default" (false)}``,
+    or text with one option a line (``502``, ``503 x 2``, ``504 default``; the console's form).
+
+    Stored as given, in order; whether the list fits the rule (no variant twice, no more defaults
+    than ``choose``) is the engine's check.
+    """
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = [_option_line(position, line.strip())
+               for position, line in enumerate(raw.splitlines(), start=1) if line.strip()]
+    if not isinstance(raw, (list, tuple)):
+        raise ValueError("must be a list of {variant_id, quantity, is_default}")
+    if len(raw) >= bounds.MAX_GIFT_OPTIONS:
+        raise ValueError(f"a rule offers at most {bounds.MAX_GIFT_OPTIONS} gifts, its own variant included")
+    parsed = []
+    for position, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or "variant_id" not in item or not set(item) <= {"variant_id", "quantity", "is_default"}:
+            raise ValueError(f"option {position} must be {{variant_id, quantity, is_default}}")
+        try:
+            parsed.append({
+                "variant_id": integer(bounds.ROW_ID)(item["variant_id"]),
+                "quantity": integer(bounds.POSITIVE_COUNT)(item.get("quantity", 1)),
+                "is_default": boolean(item.get("is_default", False)),
+            })
+        except ValueError as exc:
+            raise ValueError(f"option {position}: {exc}") from None
+    return parsed
+
+
+def _option_line(position: int, line: str) -> dict[str, Any]:
+    match = _OPTION_LINE.match(line)
+    if match is None:
+        raise ValueError(f"line {position}: write a variant id, then optionally 'x <quantity>' and 'default'")
+    option: dict[str, Any] = {"variant_id": match["variant"], "is_default": bool(match["default"])}
+    if match["quantity"]:
+        option["quantity"] = match["quantity"]
+    return option
+
+
+def format_gift_options(options: Any) -> str:
+    """Stored options as the text ``gift_options`` reads: one line each (``503 x 2 default``)."""
+    lines = []
+    for item in options or ():
+        if isinstance(item, dict):
+            quantity = int(item.get("quantity", 1))
+            lines.append(f"{item.get('variant_id')}{f' x {quantity}' if quantity != 1 else ''}{' default' if item.get('is_default') else ''}")
+    return "\n".join(lines)
+
+
 def raise_problems(problems: Problems) -> None:
     """Raise one ``InvalidInput`` carrying every problem, if there is any."""
     if problems:

@@ -110,6 +110,7 @@ GIFT_RULE = RuleKind(
         "name": f.text(255), "threshold": f.decimal(bounds.MONEY), "currency": f.currency,
         "variant_id": f.integer(bounds.ROW_ID), "quantity": f.integer(bounds.POSITIVE_COUNT),
         "requires_gift_eligibility": f.boolean, "priority": _RANK, **_AUDIENCE_FIELDS, **_WINDOW_FIELDS,
+        "options": f.gift_options, "choose": f.integer(bounds.GIFT_CHOOSE), "ladder": f.optional(f.text(bounds.MAX_LADDER_LENGTH)),
     },
     frozenset({"name", "threshold", "currency", "variant_id"}),
     rule_loader.to_gift_rule,
@@ -285,7 +286,9 @@ def delete_earn_rule(rule_id: int) -> None:
 
 
 def create_gift_rule(values: Mapping[str, Any], *, now: datetime | None = None) -> GiftRule:
-    """Create a gift rule: a free ``variant_id`` once the subtotal reaches ``threshold``."""
+    """Create a gift rule: a free ``variant_id`` once the subtotal reaches ``threshold``; with
+    ``options`` (``[{variant_id, quantity, is_default}]``) and ``choose``, a choice of gifts;
+    ``ladder`` names the ladder the rule is a rung of."""
     return _save(GIFT_RULE, GiftRule(), values, creating=True, now=now)
 
 

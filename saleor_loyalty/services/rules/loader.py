@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from ...config import ProgramConfig
 from ...engine import rules as engine
 from ...engine.compiled import compile_breaks
-from ...engine.errors import EngineError
+from ...engine.errors import EngineError, InvalidRule
 from ...models import (
     ChannelTerms,
     EarnRule,
@@ -131,7 +131,17 @@ def to_gift_rule(row: GiftRule) -> engine.GiftRule:
         valid_until=row.valid_until,
         requires_gift_eligibility=row.requires_gift_eligibility,
         priority=row.priority,
+        options=tuple(to_gift_option(item) for item in row.options or ()),
+        choose=row.choose,
+        ladder=row.ladder or None,
     )
+
+
+def to_gift_option(item: Any) -> engine.GiftOption:
+    """A stored option (``{"variant_id", "quantity", "is_default"}``) as the engine's ``GiftOption``."""
+    if not isinstance(item, dict):
+        raise InvalidRule(f"GiftRule.options: an option must be an object, got {item!r}", field="options")
+    return engine.GiftOption(item.get("variant_id"), item.get("quantity", 1), item.get("is_default", False))
 
 
 def to_referral_terms(row: ReferralProgram) -> engine.ReferralTerms:

@@ -41,6 +41,10 @@ const MESSAGES = {
     signInToRedeem: "Sign in to pay with points.", pointsOff: "Points are not available for this order.",
     gift: "Free gift added: {name} (your order reaches {threshold}).", giftPlain: "Free gift added to your order.",
     nextGift: "{money} more for a free gift.",
+    chooseGift: "Choose your free gift", chooseGifts: { one: "Choose up to {count} free gift", other: "Choose up to {count} free gifts" },
+    giftQuantity: "{name} × {count}",
+    err_OUT_OF_STOCK: "That gift has just run out; choose another.", err_TOO_MANY: "You picked more gifts than this order allows.",
+    err_NOT_APPLICABLE: "This order no longer qualifies for that gift.", err_NOT_OFFERED: "That gift is not on offer.",
     code_REFERRAL: "Your friend's code {code} takes {money} off your first order.",
     code_NEXT_PURCHASE: "Your code {code} takes {money} off (valid until {date}).",
     code_OTHER: "Code {code} takes {money} off.",
@@ -86,6 +90,8 @@ const MESSAGES = {
     signInToRedeem: "Войдите, чтобы оплатить баллами.", pointsOff: "Для этого заказа баллы недоступны.",
     gift: "Подарок в заказе: {name} (сумма заказа от {threshold}).", giftPlain: "В заказ добавлен подарок.",
     nextGift: "Ещё {money} до подарка.",
+    chooseGift: "Выберите подарок", chooseGifts: { one: "Выберите до {count} подарка", few: "Выберите до {count} подарков", many: "Выберите до {count} подарков", other: "Выберите до {count} подарка" },
+    err_OUT_OF_STOCK: "Этот подарок закончился; выберите другой.",
     code_REFERRAL: "Код друга {code}: скидка {money} на первый заказ.",
     code_NEXT_PURCHASE: "Ваш код {code}: скидка {money} (действует до {date}).",
     code_OTHER: "Код {code}: скидка {money}.",
@@ -134,6 +140,8 @@ const MESSAGES = {
     signInToRedeem: "Увійдіть, щоб оплатити балами.", pointsOff: "Для цього замовлення бали недоступні.",
     gift: "Подарунок у замовленні: {name} (сума замовлення від {threshold}).", giftPlain: "До замовлення додано подарунок.",
     nextGift: "Ще {money} до подарунка.",
+    chooseGift: "Оберіть подарунок", chooseGifts: { one: "Оберіть до {count} подарунка", few: "Оберіть до {count} подарунків", many: "Оберіть до {count} подарунків", other: "Оберіть до {count} подарунка" },
+    err_OUT_OF_STOCK: "Цей подарунок закінчився; оберіть інший.",
     code_REFERRAL: "Код друга {code}: знижка {money} на перше замовлення.",
     code_NEXT_PURCHASE: "Ваш код {code}: знижка {money} (діє до {date}).",
     code_OTHER: "Код {code}: знижка {money}.",
@@ -476,12 +484,16 @@ const CHECKOUT_QUERY = `query ($id: ID!, $channel: String!, $signedIn: Boolean!)
   loyaltyQuote(checkoutId: $id) {
     currency subtotal goodsPaid pointsEarned maxRedeemablePoints
     giftLines { giftRuleId quantity }
+    giftOffers { giftRuleId name choose remainingPicks isChoice options { variantId name quantity isDefault isChosen isGiven } }
     nextGift { amountMissing }
     discount { code kind amount points validUntil }
   }
 }`;
 const REDEEM_MUTATION = `mutation ($id: ID!, $points: Int!) {
   loyaltyRedeemPoints(checkoutId: $id, points: $points) { redemption { code points amount } errors { field code message } }
+}`;
+const GIFT_MUTATION = `mutation ($id: ID!, $rule: ID!, $variants: [ID!]!) {
+  loyaltyGiftChoose(checkoutId: $id, ruleId: $rule, variantIds: $variants) { giftOffer { giftRuleId remainingPicks } errors { field code message } }
 }`;
 const RELEASE_MUTATION = `mutation ($id: ID!) {
   loyaltyRedemptionCancel(checkoutId: $id) { redemption { code points } errors { field code message } }
@@ -515,7 +527,11 @@ class LoyaltyCheckout extends LoyaltyElement {
     const parts = [`<h2 part="title">${text.t("checkout")}</h2>`,
       `<p part="earns">${escapeHtml(text.t("earns", { points: text.points(quote.pointsEarned) }))}</p>`];
     const gifts = new Map(program.gifts.map((gift) => [gift.id, gift]));
+    const choices = quote.giftOffers.filter((offer) => offer.isChoice);
+    const choiceRules = new Set(choices.map((offer) => offer.giftRuleId));
+    for (const offer of choices) parts.push(this.giftChoiceHtml(text, offer));
     for (const line of quote.giftLines) {
+      if (choiceRules.has(line.giftRuleId)) continue;  // shown with its choice
       const gift = gifts.get(line.giftRuleId);
       parts.push(`<p part="gift">${escapeHtml(gift ? text.t("gift", { name: gift.name, threshold: money(gift.threshold) }) : text.t("giftPlain"))}</p>`);
     }
@@ -530,6 +546,23 @@ class LoyaltyCheckout extends LoyaltyElement {
     if (this.notice) parts.push(`<p class="error" role="alert" part="error">${escapeHtml(this.notice)}</p>`);
     this.draw(parts.join(""));
     this.wire(text, program);
+  }
+
+  /** A gift rule's choice: radio buttons for one pick, check boxes for several; the cart's gifts are checked. */
+  giftChoiceHtml(text, offer) {
+    const single = offer.choose === 1;
+    const given = offer.options.filter((option) => option.isGiven).length;
+    const legend = single ? text.t("chooseGift") : text.t("chooseGifts", { count: offer.choose });
+    const options = offer.options.map((option) => {
+      // With several picks, no more boxes can be ticked once ``choose`` are.
+      const full = !single && !option.isGiven && given >= offer.choose;
+      const label = option.quantity > 1 ? text.t("giftQuantity", { name: option.name, count: option.quantity }) : option.name;
+      return `<label class="row" part="gift-option"><input type="${single ? "radio" : "checkbox"}" name="gift-${escapeHtml(offer.giftRuleId)}"
+        value="${escapeHtml(option.variantId)}" data-gift-rule="${escapeHtml(offer.giftRuleId)}"${option.isGiven ? " checked" : ""}${full ? " disabled" : ""}>
+        <span>${escapeHtml(label)}</span></label>`;
+    }).join("");
+    return `<fieldset part="gift-choice" data-gift-rule="${escapeHtml(offer.giftRuleId)}" style="border:0;padding:0;margin:.6em 0 0">
+      <legend style="font-weight:600;padding:0">${escapeHtml(legend)}</legend><p class="muted" style="margin:0">${escapeHtml(offer.name)}</p>${options}</fieldset>`;
   }
 
   redeemHtml(text, program, account, quote, signedIn) {
@@ -572,6 +605,17 @@ class LoyaltyCheckout extends LoyaltyElement {
     number?.addEventListener("input", () => sync(number));
     button?.addEventListener("click", () => this.redeem(Math.round(Number(number.value))));
     root.querySelector("[data-action=release]")?.addEventListener("click", () => this.release());
+    for (const fieldset of root.querySelectorAll("fieldset[part=gift-choice]")) {
+      fieldset.addEventListener("change", () => {
+        const picked = [...fieldset.querySelectorAll("input:checked")].map((input) => input.value);
+        this.chooseGifts(fieldset.dataset.giftRule, picked);
+      });
+    }
+  }
+
+  /** Pick ``variantIds`` (global ids) for the gift rule ``ruleId``; the checkout's gift lines follow. */
+  async chooseGifts(ruleId, variantIds) {
+    return this.mutate(GIFT_MUTATION, { id: this.checkoutGid, rule: ruleId, variants: variantIds }, "loyaltyGiftChoose", "loyalty:gift-choose");
   }
 
   /** Hold ``points`` for this checkout (a second click while one is on its way does nothing). */
@@ -585,14 +629,15 @@ class LoyaltyCheckout extends LoyaltyElement {
     this.busy = true;
     const text = this.text();
     for (const control of this.shadowRoot.querySelectorAll("button, input")) control.disabled = true;
-    const button = this.shadowRoot.querySelector(`[data-action=${eventName === "loyalty:redeem" ? "redeem" : "release"}]`);
+    const action = { "loyalty:redeem": "redeem", "loyalty:release": "release" }[eventName];
+    const button = action ? this.shadowRoot.querySelector(`[data-action=${action}]`) : null;
     if (button) button.textContent = text.t("applying");
     try {
       const data = await callApi(this.apiUrl, await this.resolveToken(), query, variables);
       const payload = data[field];
       const [error] = payload.errors;
       this.notice = error ? (MESSAGES.en[`err_${error.code}`] ? text.t(`err_${error.code}`, { min: text.points(this.state.loyaltyProgram.redeemMinPoints) }) : error.message) : "";
-      if (!error) this.dispatchEvent(new CustomEvent(eventName, { detail: payload.redemption, bubbles: true, composed: true }));
+      if (!error) this.dispatchEvent(new CustomEvent(eventName, { detail: payload.redemption ?? payload.giftOffer, bubbles: true, composed: true }));
       else this.dispatchEvent(new CustomEvent("loyalty:error", { detail: { kind: "refused", code: error.code, message: this.notice }, bubbles: true, composed: true }));
       await this.refresh();
       return payload;
