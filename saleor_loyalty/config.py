@@ -60,8 +60,9 @@ class ProgramConfig:
     # setting "today" as one's birthday earns nothing); 0 turns the rule off.
     birthday_notice_days: int = 30
     # Tier spend and metrics add orders up in this currency (docs/channels.md); an order in
-    # another currency converts at the exchange rate recorded when it was paid.
-    base_currency: str = "USD"
+    # another currency converts at the exchange rate recorded when it was paid. "" (the default):
+    # no base currency, every order counts 1:1 as before - right for a shop selling in one currency.
+    base_currency: str = ""
 
 
 _DEFAULTS = ProgramConfig()
@@ -132,7 +133,7 @@ def _parse_field(name: str, raw: Any) -> Any:
         return _parse_int(raw, _INT_BOUNDS[name])
     if name == "base_currency":
         code = str(raw).strip().upper()
-        if not is_known_currency(code):
+        if code and not is_known_currency(code):
             raise ValueError(f"must be an ISO 4217 currency code, got {raw!r}")
         return code
     return str(raw).strip()

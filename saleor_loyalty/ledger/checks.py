@@ -165,7 +165,7 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     (
         "liability snapshot",
         """
-        SELECT s.day, s.currency, s.available, s.pending, s.held, b.available, b.pending, b.held
+        SELECT s.day, sum(s.available), sum(s.pending), sum(s.held), b.available, b.pending, b.held
         FROM loyalty_liability_snapshot s
         CROSS JOIN LATERAL (
             SELECT coalesce(sum(e.points) FILTER (WHERE e.bucket = 'available'), 0) AS available,
@@ -177,9 +177,10 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
             WHERE a.owner_kind <> 'system' AND t.created_at < s.as_of
         ) b
         WHERE s.day = (SELECT max(day) FROM loyalty_liability_snapshot)
-          AND (s.available, s.pending, s.held) IS DISTINCT FROM (b.available, b.pending, b.held)
+        GROUP BY s.day, b.available, b.pending, b.held
+        HAVING (sum(s.available), sum(s.pending), sum(s.held)) IS DISTINCT FROM (b.available, b.pending, b.held)
         """,
-        "liability snapshot {0} ({1}): available/pending/held {2}/{3}/{4}, the ledger says {5}/{6}/{7}",
+        "liability snapshot {0}: its channels hold available/pending/held {1}/{2}/{3}, the ledger says {4}/{5}/{6}",
     ),
     # The order outbox (services/order_delivery.py): work an order event made due and nobody ran.
     (

@@ -69,4 +69,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(apply_exchange_rate_sql, drop_exchange_rate_sql),
+        # Orders recorded before this migration counted 1:1 towards tier spend; they keep doing so
+        # (a rate is what the order recorded, and these recorded none), so no tier moves on upgrade.
+        migrations.RunSQL("UPDATE loyalty_order SET rate_to_base = 1 WHERE rate_to_base IS NULL",
+                          migrations.RunSQL.noop),
     ]

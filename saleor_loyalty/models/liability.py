@@ -14,15 +14,14 @@ MONEY = {"max_digits": 20, "decimal_places": 4}
 
 
 class LiabilitySnapshot(models.Model):
-    """The points customers and companies hold at the end of ``day`` (``as_of``), and the day's
-    movements, valued in one currency.
+    """What the owners hold at the end of ``day`` (``as_of``) from the movements of one channel and
+    currency, and the day's movements, valued at that channel's point value.
 
-    ``available`` + ``pending`` + ``held`` is what the owners' ledger entries sum to before
-    ``as_of``; the previous snapshot's total plus the day's ``earned``, ``redeemed``,
-    ``expired``, ``reversed`` and ``adjusted`` (signed) is this one's total, to the point (moves
-    between buckets - maturing, holds, releases - net to zero). Points belong to the whole
-    program (a customer spends them in any channel), so ``channel`` is "" (all channels): one
-    row per currency the program values them in. Written once, never updated or deleted (a
+    ``available`` + ``pending`` + ``held`` is what the owners' ledger entries attributed to the
+    channel (``ledger.liability_sql``) sum to before ``as_of``; the previous day's total of the
+    same channel and currency plus the day's ``earned``, ``redeemed``, ``expired``, ``reversed``
+    and ``adjusted`` (signed) is this one's, to the point. ``channel`` "" holds the points tied
+    to no order, in the program's base currency. Written once, never updated or deleted (a
     trigger refuses both: ledger/sql/70_liability_append_only.sql).
     """
 

@@ -51,6 +51,9 @@ def add_exchange_rate(
     """
     now = now or timezone.now()
     code = clean_currency(currency)
+    if not base_currency:
+        raise InvalidInput("the program has no base currency: set base_currency in the plugin's configuration first",
+                           field="currency")
     if code == base_currency:
         raise InvalidInput(f"currency: {code} is the base currency; its rate is always 1", field="currency")
     problem = bounds.EXCHANGE_RATE.problem(rate)
@@ -78,11 +81,12 @@ def add_exchange_rate(
 def get_rate_to_base(currency: str, *, base_currency: str, at: datetime) -> Decimal | None:
     """What one unit of ``currency`` was worth in ``base_currency`` at ``at``; None when unknown.
 
-    The base currency is 1 without a query; otherwise the rate with the latest ``valid_from`` not
-    after ``at`` (one indexed query). A rate added later for an earlier moment is found too: it
+    The base currency is 1 without a query, and so is every currency while the program has no
+    base currency (``base_currency`` ""): orders then count 1:1, as in a one-currency shop;
+    otherwise the rate with the latest ``valid_from`` not after ``at`` (one indexed query). A rate added later for an earlier moment is found too: it
     is the latest valid one at ``at``.
     """
-    if currency == base_currency:
+    if not base_currency or currency == base_currency:
         return ONE
     row = (
         ExchangeRate.objects.filter(currency=currency, valid_from__lte=at)

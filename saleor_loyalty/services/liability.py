@@ -1,10 +1,11 @@
 """The points liability for the accountants: a daily, append-only snapshot that reconciles.
 
-``take_liability_snapshot(day)`` writes, once per day and currency, what the owners (customers
-and companies) hold at the end of ``day`` - available, pending, held - and the day's movements:
-earned (order earnings and bonuses), redeemed (holds captured by orders and direct
-redemptions), expired, reversed and adjusted, all signed as they move the total. So, to the
-point, for consecutive days::
+``take_liability_snapshot(day)`` writes, once per day that is over, one row per channel and
+currency: what the owners (customers and companies) hold at the end of ``day`` - available,
+pending, held - and the day's movements: earned (order earnings and bonuses), redeemed (holds
+captured by orders and direct redemptions), expired (with the expired part of a released hold),
+reversed and adjusted, all signed as they move the total. So, to the point, for consecutive days
+of one channel and currency::
 
     previous.available + previous.pending + previous.held
       + earned + redeemed + expired + reversed + adjusted
@@ -12,19 +13,25 @@ point, for consecutive days::
 
 (maturing, holds and releases move points between an owner's buckets and net to zero). Both
 sides come from the ledger's entries, not from the cached balances, so a snapshot can be taken
-for any past day. ``loyalty_reconcile`` checks every snapshot against the ledger and against
-its predecessor (``ledger.checks``).
+for any past day. ``loyalty_reconcile`` checks every row against its predecessor and the latest
+day's total against the ledger (``ledger.checks``).
 
-Points belong to the whole program, so ``channel`` is "" (all channels) and there is one row per
-currency the program sells in, valued at that currency's point value (``value = outstanding x
-point_value``, rounded to the currency's precision).
+**Which channel.** Every transaction belongs to the channel and currency of the order it is tied
+to (``ledger.liability_sql``: its own order, a hold's order or checkout, the reversed credit's,
+the credited lot's); one tied to no order - a bonus, a staff adjustment, the hold of a checkout
+that never became an order - is unassigned: channel "" in the program's base currency. A channel
+row is the net of what happened in that channel, so points earned in one channel and redeemed in
+another leave the first up and the second down (possibly below zero); the rows of a day sum to
+exactly what the accounts hold. Each row is valued at its channel's point value (the channel's
+terms, else the program's): ``value = outstanding x point_value`` at the currency's precision.
 
 Expected breakage: of the points that left owners' accounts in the ``BREAKAGE_WINDOW_DAYS``
-before the end of the day by expiring or being redeemed, the share that expired, applied to what
-is outstanding and rounded down. Worked example: 1,200 points expired and 4,800 were redeemed in
-the window, so the rate is 1,200 / 6,000 = 0.2; with 10,000 points outstanding the expected
-breakage is 2,000 points. Reversals and adjustments are corrections, not customer behaviour,
-and are left out of the rate.
+before the end of the day by expiring or being redeemed (program-wide: a point earned in one
+channel may be spent in another), the share that expired, applied to each row's outstanding and
+rounded down. Worked example: 1,200 points expired and 4,800 were redeemed in the window, so the
+rate is 1,200 / 6,000 = 0.2; a row with 10,000 points outstanding expects 2,000 to expire unused.
+Reversals and adjustments are corrections, not customer behaviour, and are left out of the rate.
+(Attribution and SQL after the liability helper's design, on the ``liability`` branch.)
 """
 
 from __future__ import annotations
@@ -43,45 +50,32 @@ from django.utils import timezone
 from ..config import ProgramConfig
 from ..engine.money import quantize
 from ..exceptions import InvalidInput
-from ..models import LiabilitySnapshot, OrderRecord
+from ..ledger.liability_sql import fetch_channel_balances
+from ..models import LiabilitySnapshot
+from .channels import get_channel_terms
 
 BREAKAGE_WINDOW_DAYS = 365
-# Transaction kinds -> the movement they are reported under (the others net to zero).
-MOVEMENTS = {
-    "earn": "earned", "bonus": "earned", "capture": "redeemed", "redeem": "redeemed",
-    "expire": "expired", "reverse": "reversed", "adjust": "adjusted",
-}
 CSV_COLUMNS = (
     "day", "channel", "currency", "available", "pending", "held", "outstanding", "earned", "redeemed", "expired",
     "reversed", "adjusted", "point_value", "value", "breakage_rate", "expected_breakage",
 )
 
-_BALANCES_SQL = """
-SELECT e.bucket, coalesce(sum(e.points), 0)
-FROM loyalty_ledger_entry e
-JOIN loyalty_account a ON a.id = e.account_id
-JOIN loyalty_ledger_transaction t ON t.id = e.transaction_id
-WHERE a.owner_kind <> 'system' AND t.created_at < %s
-GROUP BY e.bucket
-"""
-_MOVEMENTS_SQL = """
-SELECT t.kind, coalesce(sum(e.points), 0)
-FROM loyalty_ledger_entry e
-JOIN loyalty_account a ON a.id = e.account_id
-JOIN loyalty_ledger_transaction t ON t.id = e.transaction_id
-WHERE a.owner_kind <> 'system' AND t.created_at >= %s AND t.created_at < %s
-GROUP BY t.kind
-"""
-
-
 @dataclass(frozen=True)
-class LedgerPosition:
-    """What the owners held at a moment, and what moved in a period before it (signed)."""
+class ChannelPosition:
+    """One channel and currency's figures for a day (signed movements)."""
 
+    channel: str
+    currency: str
     available: int
     pending: int
     held: int
-    movements: dict[str, int]
+    earned: int
+    redeemed: int
+    expired: int
+    reversed: int
+    adjusted: int
+    window_expired: int
+    window_redeemed: int
 
     @property
     def outstanding(self) -> int:
@@ -94,36 +88,28 @@ def get_day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def get_ledger_position(start: datetime, end: datetime) -> LedgerPosition:
-    """Owner balances from the entries before ``end``, and the movements in ``[start, end)``."""
-    with connection.cursor() as cursor:
-        cursor.execute(_BALANCES_SQL, [end])
-        balances = dict(cursor.fetchall())
-        cursor.execute(_MOVEMENTS_SQL, [start, end])
-        by_kind = dict(cursor.fetchall())
-    movements = dict.fromkeys(("earned", "redeemed", "expired", "reversed", "adjusted"), 0)
-    for kind, points in by_kind.items():
-        name = MOVEMENTS.get(kind)
-        if name is not None:
-            movements[name] += int(points)
-        else:
-            # Maturing, holds and releases move points between an owner's own buckets.
-            movements.setdefault("internal", 0)
-            movements["internal"] += int(points)
-    return LedgerPosition(int(balances.get("available", 0)), int(balances.get("pending", 0)),
-                          int(balances.get("held", 0)), movements)
+def get_channel_positions(start: datetime, end: datetime, *,
+                          window_days: int = BREAKAGE_WINDOW_DAYS) -> list[ChannelPosition]:
+    """Per channel and currency: the owner balances before ``end``, the movements in
+    ``[start, end)`` (signed: what they did to the total) and, for the breakage rate, the points
+    expired and redeemed in the ``window_days`` before ``end``."""
+    rows = fetch_channel_balances(start=start, end=end, window_start=end - timedelta(days=window_days))
+    return [
+        ChannelPosition(channel, currency, available, pending, held, earned, -redeemed, -expired, -reversed,
+                        adjusted, window_expired, window_redeemed)
+        for (channel, currency, available, pending, held, earned, redeemed, expired, reversed, adjusted,
+             window_expired, window_redeemed) in rows
+    ]
 
 
-def calculate_breakage_rate(end: datetime, *, window_days: int = BREAKAGE_WINDOW_DAYS) -> Decimal:
-    """Of the points expired or redeemed in the ``window_days`` before ``end``, the share that
-    expired (0 when none left either way).
+def calculate_breakage_rate(positions: Sequence[ChannelPosition]) -> Decimal:
+    """Of the points expired or redeemed in the window (all channels), the share that expired
+    (0 when none left either way).
 
-    >>> from decimal import Decimal
     >>> _share(1200, 4800)
     Decimal('0.200000')
     """
-    position = get_ledger_position(end - timedelta(days=window_days), end)
-    return _share(-position.movements["expired"], -position.movements["redeemed"])
+    return _share(sum(p.window_expired for p in positions), sum(p.window_redeemed for p in positions))
 
 
 def _share(expired: int, redeemed: int) -> Decimal:
@@ -133,17 +119,7 @@ def _share(expired: int, redeemed: int) -> Decimal:
     return (Decimal(expired) / Decimal(expired + redeemed)).quantize(Decimal("0.000001"))
 
 
-def get_program_currencies() -> list[str]:
-    """The currencies the program values points in: every currency of a recorded order, and the
-    shop's default currency (Saleor's ``DEFAULT_CURRENCY``) so a shop without orders has one."""
-    currencies = set(OrderRecord.objects.values_list("currency", flat=True).distinct())
-    currencies.add(getattr(settings, "DEFAULT_CURRENCY", "USD"))
-    return sorted(currencies)
-
-
-def take_liability_snapshot(
-    day: date, *, config: ProgramConfig, now: datetime | None = None, currencies: Sequence[str] | None = None
-) -> list[LiabilitySnapshot]:
+def take_liability_snapshot(day: date, *, config: ProgramConfig, now: datetime | None = None) -> list[LiabilitySnapshot]:
     """Write the snapshot of ``day`` (a day that is over), once: if the day's rows exist they are
     returned unchanged and nothing is written. ``InvalidInput`` for a day not yet over."""
     now = now or timezone.now()
@@ -157,22 +133,24 @@ def take_liability_snapshot(
         existing = list(LiabilitySnapshot.objects.filter(day=day))
         if existing:
             return existing
-        position = get_ledger_position(start, end)
-        rate = calculate_breakage_rate(end)
-        breakage = int((Decimal(max(position.outstanding, 0)) * rate).to_integral_value(rounding=ROUND_FLOOR))
-        rows = [
-            LiabilitySnapshot(
-                day=day, as_of=end, channel="", currency=currency,
+        positions = get_channel_positions(start, end)
+        rate = calculate_breakage_rate(positions)
+        rows = []
+        for position in positions:
+            # Unassigned points (no order) are valued in the program's base currency.
+            currency = position.currency or config.base_currency or getattr(settings, "DEFAULT_CURRENCY", "USD")
+            point_value = get_channel_terms(config, position.channel).point_value if position.channel \
+                else config.point_value
+            breakage = int((Decimal(max(position.outstanding, 0)) * rate).to_integral_value(rounding=ROUND_FLOOR))
+            rows.append(LiabilitySnapshot(
+                day=day, as_of=end, channel=position.channel, currency=currency,
                 available=position.available, pending=position.pending, held=position.held,
-                earned=position.movements["earned"], redeemed=position.movements["redeemed"],
-                expired=position.movements["expired"], reversed=position.movements["reversed"],
-                adjusted=position.movements["adjusted"], point_value=config.point_value,
-                value=quantize(Decimal(position.outstanding) * config.point_value, currency),
+                earned=position.earned, redeemed=position.redeemed, expired=position.expired,
+                reversed=position.reversed, adjusted=position.adjusted, point_value=point_value,
+                value=quantize(Decimal(position.outstanding) * point_value, currency),
                 breakage_rate=rate, breakage_window_days=BREAKAGE_WINDOW_DAYS, expected_breakage=breakage,
                 created_at=now,
-            )
-            for currency in (currencies or get_program_currencies())
-        ]
+            ))
         return LiabilitySnapshot.objects.bulk_create(rows)
 
 
@@ -191,7 +169,8 @@ def take_missing_snapshots(*, config: ProgramConfig, now: datetime | None = None
     return written
 
 
-def get_liability_snapshots(start: date, end: date, *, currency: str | None = None) -> list[LiabilitySnapshot]:
+def get_liability_snapshots(start: date, end: date, *, currency: str | None = None,
+                            channel: str | None = None) -> list[LiabilitySnapshot]:
     """The snapshots of ``start`` to ``end`` (inclusive), oldest first; at most 3,660 days."""
     if end < start:
         raise InvalidInput("the end day is before the start day", field="to")
@@ -200,6 +179,8 @@ def get_liability_snapshots(start: date, end: date, *, currency: str | None = No
     queryset = LiabilitySnapshot.objects.filter(day__gte=start, day__lte=end)
     if currency:
         queryset = queryset.filter(currency=currency.upper())
+    if channel is not None:
+        queryset = queryset.filter(channel=channel)
     return list(queryset.order_by("day", "channel", "currency"))
 
 

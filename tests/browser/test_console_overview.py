@@ -48,7 +48,7 @@ def test_overview_figures_and_chart_marks(browser: Any, live_server: Any) -> Non
 
     for day in (date(2025, 2, 28), date(2025, 3, 31)):
         liability.take_liability_snapshot(day, config=ProgramConfig(point_value=Decimal("0.01")),
-                                          now=at("2025-04-02"), currencies=["EUR"])
+                                          now=at("2025-04-02"))
     staff = make_user("boss@example.com", *LoyaltyPermission)
     sign_in(browser, live_server, staff.email)
     browser.get(f"{live_server.url}/console/?period=2025-02-01..2025-03-31")

@@ -83,7 +83,7 @@ def test_the_liability_chart_follows_the_daily_snapshots(console: Client, progra
     # given: snapshots at the end of February and of March (EUR)
     for day in (date(2025, 2, 28), date(2025, 3, 31)):
         liability.take_liability_snapshot(day, config=ProgramConfig(point_value=Decimal("0.01")),
-                                          now=at("2025-04-02"), currencies=["EUR"])
+                                          now=at("2025-04-02"))
 
     html = console.get("/console/", {"period": PERIOD, "currency": "EUR"}).content.decode()
 

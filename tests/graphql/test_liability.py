@@ -29,7 +29,7 @@ def snapshot(customer: Any) -> None:
     points.credit_points_for_order(points.Owner.customer(customer.pk), "o-1", points=1200,
                                    available_at=datetime(2026, 3, 1, 9, tzinfo=UTC), now=datetime(2026, 3, 1, 9, tzinfo=UTC))
     liability.take_liability_snapshot(date(2026, 3, 1), config=ProgramConfig(point_value=Decimal("0.01")),
-                                      now=datetime(2026, 3, 2, 6, tzinfo=UTC), currencies=["USD"])
+                                      now=datetime(2026, 3, 2, 6, tzinfo=UTC))
 
 
 def test_staff_with_manage_orders_read_the_snapshots(snapshot: None, create_user: Any, grant: Any) -> None:

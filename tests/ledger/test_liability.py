@@ -43,9 +43,8 @@ def two_days(customer: Any, other_customer: Any) -> None:
 
 def test_snapshots_reconcile_to_the_point(two_days: None) -> None:
     # when
-    (first,) = liability.take_liability_snapshot(DAY1, config=CONFIG, now=at(DAY2, 23), currencies=["USD"])
-    (second,) = liability.take_liability_snapshot(DAY2, config=CONFIG, now=at(DAY2 + timedelta(days=1), 1),
-                                                  currencies=["USD"])
+    (first,) = liability.take_liability_snapshot(DAY1, config=CONFIG, now=at(DAY2, 23))
+    (second,) = liability.take_liability_snapshot(DAY2, config=CONFIG, now=at(DAY2 + timedelta(days=1), 1))
 
     # then: day 1 holds what was credited, day 2 what is left, and the movements explain the change
     assert (first.available, first.pending, first.held, first.earned, first.adjusted) == (1250, 0, 0, 1200, 50)
@@ -60,9 +59,9 @@ def test_snapshots_reconcile_to_the_point(two_days: None) -> None:
 
 
 def test_a_day_is_written_once_and_never_changed(two_days: None) -> None:
-    first = liability.take_liability_snapshot(DAY1, config=CONFIG, now=at(DAY2, 23), currencies=["USD"])
+    first = liability.take_liability_snapshot(DAY1, config=CONFIG, now=at(DAY2, 23))
     again = liability.take_liability_snapshot(DAY1, config=ProgramConfig(point_value=Decimal("1")),
-                                              now=at(DAY2, 23), currencies=["USD"])
+                                              now=at(DAY2, 23))
 
     assert [row.pk for row in again] == [row.pk for row in first] and again[0].value == first[0].value
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -78,7 +77,7 @@ def test_a_day_not_over_is_refused(db: None) -> None:
 
 
 def test_reconcile_finds_a_snapshot_that_does_not_explain_its_day(two_days: None) -> None:
-    liability.take_liability_snapshot(DAY1, config=CONFIG, now=at(DAY2, 23), currencies=["USD"])
+    liability.take_liability_snapshot(DAY1, config=CONFIG, now=at(DAY2, 23))
     # given: a day-2 row written around the service, with a wrong movement
     with connection.cursor() as cursor:
         cursor.execute("""INSERT INTO loyalty_liability_snapshot (day, as_of, channel, currency, available, pending,
@@ -94,7 +93,7 @@ def test_reconcile_finds_a_snapshot_that_does_not_explain_its_day(two_days: None
 
 
 def test_missing_days_are_filled_in_and_exported_as_csv(two_days: None, tmp_path: Any) -> None:
-    liability.take_liability_snapshot(DAY1, config=CONFIG, now=at(DAY2, 23), currencies=["USD"])
+    liability.take_liability_snapshot(DAY1, config=CONFIG, now=at(DAY2, 23))
 
     written = liability.take_missing_snapshots(config=CONFIG, now=at(DAY2 + timedelta(days=2), 6))
 
@@ -115,3 +114,31 @@ def test_the_command_refuses_bad_dates(db: None) -> None:
         call_command("loyalty_liability", "--from", "2026-02-30")
     with pytest.raises(CommandError):
         call_command("loyalty_liability", "--from", "2026-03-05", "--to", "2026-03-01")
+
+
+def test_each_channel_gets_its_own_row_at_its_own_point_value(customer: Any, other_customer: Any) -> None:
+    from saleor_loyalty.models import OrderRecord
+    from saleor_loyalty.services import channels
+
+    # given: a PLN channel whose point is worth 0.04, an order in each channel, a bonus in none
+    channels.set_channel_terms(channels.ChannelTermsInput(channel="pl", currency="PLN", point_value=Decimal("0.04")))
+    for order_id, user, channel, currency in (("w-1", customer, "web", "USD"), ("p-1", other_customer, "pl", "PLN")):
+        OrderRecord.objects.create(order_id=order_id, user=user, email=user.email, channel=channel, currency=currency,
+                                   goods_total=Decimal("100"), status="paid", placed_at=at(DAY1, 8), paid_at=at(DAY1, 8))
+    ann, ben = points.Owner.customer(customer.pk), points.Owner.customer(other_customer.pk)
+    points.credit_points_for_order(ann, "w-1", points=100, available_at=at(DAY1, 9), now=at(DAY1, 9))
+    points.credit_points_for_order(ben, "p-1", points=500, available_at=at(DAY1, 9), now=at(DAY1, 9))
+    points.credit_bonus(ann, "bonus:ann", points=30, reason="welcome", now=at(DAY1, 10))
+
+    # when
+    rows = liability.take_liability_snapshot(DAY1, config=CONFIG, now=at(DAY2, 1))
+
+    # then: one row per channel, each valued in its own currency at its own point value
+    figures = {(row.channel, row.currency): (row.outstanding, row.point_value, row.value_in_currency) for row in rows}
+    assert figures == {
+        ("", "USD"): (30, Decimal("0.01"), Decimal("0.30")),       # the bonus: tied to no order
+        ("pl", "PLN"): (500, Decimal("0.04"), Decimal("20.00")),
+        ("web", "USD"): (100, Decimal("0.01"), Decimal("1.00")),
+    }
+    assert sum(row.outstanding for row in rows) == 630
+    assert not [p for p in find_ledger_problems(now=at(DAY2, 1)) if p.check.startswith("liability")]

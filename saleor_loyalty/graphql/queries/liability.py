@@ -29,6 +29,7 @@ class LiabilityQueries(graphene.ObjectType):
         start=graphene.String(required=True, name="from", description="The first day, YYYY-MM-DD."),
         end=graphene.String(name="to", description="The last day, YYYY-MM-DD (default: `from`)."),
         currency=graphene.String(description="Only this currency."),
+        channel=graphene.String(description='Only this channel ("" : points tied to no order).'),
         description=(
             "The daily points-liability snapshots of a range of days, with the same rows as CSV "
             "(docs/ledger.md, 'Liability'). Requires MANAGE_ORDERS."
@@ -37,11 +38,12 @@ class LiabilityQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_loyalty_liability(
-        _root: Any, info: Any, *, start: str, end: str | None = None, currency: str | None = None
+        _root: Any, info: Any, *, start: str, end: str | None = None, currency: str | None = None,
+        channel: str | None = None,
     ) -> LoyaltyLiability:
         require_any_permission(info, LoyaltyPermission.MANAGE_ORDERS)
         first = _day(start, "from")
         last = first if end is None else _day(end, "to")
-        rows = liability.get_liability_snapshots(first, last, currency=currency or None)
+        rows = liability.get_liability_snapshots(first, last, currency=currency or None, channel=channel)
         return LoyaltyLiability(snapshots=[LoyaltyLiabilitySnapshot.from_row(row) for row in rows],
                                 csv=liability.write_csv(rows))

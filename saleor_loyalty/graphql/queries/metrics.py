@@ -13,6 +13,7 @@ from typing import Any
 import graphene
 
 from ...config import ProgramConfig
+from ...exceptions import InvalidInput
 from ...services.metrics import (
     DEFAULT_LOOKBACK_DAYS,
     GroupBy,
@@ -65,6 +66,9 @@ class MetricsQueries(graphene.ObjectType):
     ) -> ProgramMetrics:
         require_any_permission(info, LoyaltyPermission.MANAGE_ORDERS)
         config = get_program_config(info)
+        if in_base_currency and not config.base_currency:
+            raise InvalidInput("the program has no base currency: set base_currency in the plugin's configuration",
+                               field="inBaseCurrency")
         return calculate_program_metrics(
             parse_period(period),
             # A channel's report values points at the channel's own point value.

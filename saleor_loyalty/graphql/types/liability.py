@@ -11,7 +11,9 @@ from ...models import LiabilitySnapshot
 
 class LoyaltyLiabilitySnapshot(graphene.ObjectType):
     day = graphene.String(required=True, description="The day, YYYY-MM-DD (the shop's time zone).")
-    channel = graphene.String(required=True, description='"" : every channel (points are program-wide).')
+    channel = graphene.String(
+        required=True, description='The channel the movements happened in; "" for points tied to no order.'
+    )
     currency = graphene.String(required=True, description="The currency `value` is in.")
     available = graphene.Int(required=True, description="Points spendable at the day's end (net of debt).")
     pending = graphene.Int(required=True, description="Points still in their return window.")
