@@ -34,6 +34,7 @@ from .checks import (
     fail,
     is_active,
 )
+from . import gift_rules as _gift_rules_module
 from .gift_rules import GiftOption, GiftRule
 from .terms import ChannelTerms, DiscountKind, NextPurchaseRule, ProgramTerms, ReferralTerms
 
@@ -362,3 +363,8 @@ class RuleSet:
         for tier in self.tiers:
             if tier.price_list_id is not None and tier.price_list_id not in list_ids:
                 raise fail("RuleSet", "tiers", f"tier {tier.id} names unknown price list {tier.price_list_id}")
+
+
+# ``GiftRule`` (gift_rules.py) names ``Audience`` in an annotation it cannot import at load time
+# (this module imports it first); give its module the name so ``typing.get_type_hints`` resolves it.
+setattr(_gift_rules_module, "Audience", Audience)
