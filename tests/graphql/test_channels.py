@@ -44,6 +44,15 @@ query ($channel: String!) {
 
 
 @pytest.fixture(autouse=True)
+def usd_base(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program's base currency is USD here (the configuration's default is none)."""
+    from saleor_loyalty.config import ProgramConfig
+    from saleor_loyalty.graphql.core import context
+
+    monkeypatch.setattr(context, "get_context_program_config", lambda _context: ProgramConfig(base_currency="USD"))
+
+
+@pytest.fixture(autouse=True)
 def two_channels() -> Iterator[FakeShop]:
     rule_version.forget_compiled_rules()
     shop = FakeShop()

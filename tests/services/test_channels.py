@@ -218,3 +218,18 @@ def test_a_refund_is_converted_at_the_recorded_rate(two_channels: FakeShop, shop
 
     # (100 - 40) PLN * 0.25 = 15.00 USD
     assert tiers.get_customer_stats(shopper.pk, [SPEND], now=now).get(TierMetric.SPEND, None, today=now.date()) == D("15")
+
+
+def test_without_a_base_currency_orders_count_one_to_one_and_rates_are_refused(db: None) -> None:
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from saleor_loyalty.exceptions import InvalidInput
+    from saleor_loyalty.models import ExchangeRate
+    from saleor_loyalty.services.exchange_rates import add_exchange_rate, get_rate_to_base
+
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    assert get_rate_to_base("PLN", base_currency="", at=at) == Decimal(1)
+    with pytest.raises(InvalidInput):
+        add_exchange_rate("PLN", Decimal("0.25"), base_currency="")
+    assert not ExchangeRate.objects.exists()
