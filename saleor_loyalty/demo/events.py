@@ -25,10 +25,11 @@ from ..services.b2b import rebate_codes, rebates
 from ..services.order_checks import check_order
 from ..services.order_events import OrderEvent
 from ..services.orders import CreditResult, OrderFacts, OrderLineFacts
-from .shop import CHANNEL, DemoShop
+from .shop import DemoShop
 
 # The plugin's configuration in the demo (the Dashboard settings in Saleor).
-DEMO_CONFIG = ProgramConfig(referral_link_base="https://coffee.example.com/join")
+# Base currency USD: the zloty channel's orders count towards tiers in dollars (demo.channels).
+DEMO_CONFIG = ProgramConfig(referral_link_base="https://coffee.example.com/join", base_currency="USD")
 
 
 class OrderRefused(LoyaltyError):
@@ -112,7 +113,7 @@ def place_order(
         for line, paid_total in zip(quote.lines, paid)
         for cart_line in (cart_lines[line.line_id],)
     ]
-    gift_items = shop.fetch_variants(CHANNEL, [gift.variant_id for gift in quote.gift_lines])
+    gift_items = shop.fetch_variants(quote.channel, [gift.variant_id for gift in quote.gift_lines])
     for gift in quote.gift_lines:
         item = gift_items.get(gift.variant_id)
         if item is not None:  # the plugin skips a gift the channel does not sell, with a warning

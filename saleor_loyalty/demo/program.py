@@ -76,7 +76,9 @@ def sam_sets_up_the_program(client: DemoClient, cast: Cast, out: Out) -> None:
                  f"{times(tier['multiplier'])} points")
     gear = next(number for number, name in CATEGORIES.items() if name == "Brewing gear")
     for rule in (
-        {"name": "1 point per dollar", "kind": "BASE_RATE", "pointsPerUnit": "1"},
+        # In dollars only: the zloty channel earns at its own terms (demo.channels), which an
+        # earn rule for every currency would override.
+        {"name": "1 point per dollar", "kind": "BASE_RATE", "pointsPerUnit": "1", "currency": CURRENCY},
         {"name": "Double points on brewing gear", "kind": "PRODUCT_BONUS", "targetKind": "CATEGORY",
          "targetId": to_global_id("Category", gear), "multiplier": "2"},
         {"name": "Welcome bonus", "kind": "SIGNUP_BONUS", "points": 50},

@@ -1,6 +1,7 @@
 """``DemoShop``: the shop port for the demo, an in-memory coffee shop standing in for Saleor.
 
-One channel (``default-channel``, USD), a small catalogue of variants with products,
+Two channels - ``default-channel`` in USD and ``demo-pln`` in PLN (each item at four times its
+dollar price in zloty) - a small catalogue of variants with products,
 categories, SKUs and prices, customers with an optional customer type, and checkouts with
 lines owned by a customer. The program attaches and detaches its discount codes here as it
 would on a Saleor checkout's voucher. It holds facts only: prices, discounts, points and tiers
@@ -23,6 +24,9 @@ from ..shop import CheckoutView, CustomerView, VariantView
 
 CHANNEL = "default-channel"
 CURRENCY = "USD"
+# The second channel: the same catalogue in zloty, at four zloty for each dollar of the USD price.
+PLN_CHANNEL = "demo-pln"
+CHANNELS: dict[str, tuple[str, Decimal]] = {CHANNEL: (CURRENCY, Decimal("1")), PLN_CHANNEL: ("PLN", Decimal("4"))}
 WHOLESALE = 7  # the Saleor customer type id of B2B buyers
 CUSTOMER_TYPES = {WHOLESALE: "Wholesale"}
 CATEGORIES = {1: "Coffee", 2: "Brewing gear", 3: "Accessories"}
@@ -57,6 +61,11 @@ class DemoCheckout:
     email: str | None
     lines: dict[int, int] = field(default_factory=dict)  # variant id -> quantity, in the order added
     voucher: tuple[str, Decimal] | None = None  # (code, amount): Saleor allows one voucher per checkout
+    channel: str = CHANNEL
+
+    @property
+    def currency(self) -> str:
+        return CHANNELS[self.channel][0]
 
 
 class DemoShop:
@@ -79,8 +88,8 @@ class DemoShop:
     # --- what the shop's own screens do ---
 
     def fetch_channel_currency(self, channel: str) -> str | None:
-        """The demo sells in one channel, in USD."""
-        return CURRENCY if channel == CHANNEL else None
+        """USD in ``default-channel``, PLN in ``demo-pln``."""
+        return CHANNELS[channel][0] if channel in CHANNELS else None
 
     def item(self, sku: str) -> Item:
         for item in self.items.values():
@@ -103,15 +112,17 @@ class DemoShop:
             self.customers[user_id] = view
             return view
 
-    def create_checkout(self, user_id: int, lines: Mapping[str, int]) -> str:
-        """A checkout of the customer with ``{sku: quantity}``; returns its token."""
+    def create_checkout(self, user_id: int, lines: Mapping[str, int], *, channel: str = CHANNEL) -> str:
+        """A checkout of the customer with ``{sku: quantity}`` in ``channel``; returns its token."""
+        if channel not in CHANNELS:
+            raise InvalidInput(f"no channel {channel!r}", field="channel")
         with self._lock:
             customer = self.customers.get(user_id)
             if customer is None:
                 raise InvalidInput(f"no customer {user_id} in the shop", field="user_id")
             self._checkout_numbers += 1
             token = f"00000000-0000-4000-8000-{self._checkout_numbers:012d}"
-            checkout = DemoCheckout(token, user_id, customer.email)
+            checkout = DemoCheckout(token, user_id, customer.email, channel=channel)
             self.checkouts[token] = checkout
         self.set_lines(token, lines)
         return token
@@ -159,25 +170,27 @@ class DemoShop:
             checkout = self.checkouts.get(token)
             if checkout is None:
                 return None
+            currency, factor = CHANNELS[checkout.channel]
             lines = tuple(
                 CartLine(f"{token}:{variant_id}", variant_id, item.product_id, (item.category_id,), item.sku, quantity,
-                         item.price)
+                         item.price * factor)
                 for variant_id, quantity in checkout.lines.items()
                 for item in (self.items[variant_id],)
             )
             code, discount = checkout.voucher if checkout.voucher else (None, Decimal("0"))
-            cart = Cart(CHANNEL, CURRENCY, lines, Decimal("0"), discount)
+            cart = Cart(checkout.channel, currency, lines, Decimal("0"), discount)
             return CheckoutView(token, cart, checkout.user_id, checkout.email, code)
 
     def channel_exists(self, slug: str) -> bool:
-        return slug == CHANNEL
+        return slug in CHANNELS
 
     def fetch_variants(self, channel: str, variant_ids: Collection[int]) -> dict[int, VariantView]:
-        if channel != CHANNEL:
+        if channel not in CHANNELS:
             return {}
+        currency, factor = CHANNELS[channel]
         return {
             item.variant_id: VariantView(
-                item.variant_id, item.product_id, (item.category_id,), item.sku, item.name, item.price, CURRENCY
+                item.variant_id, item.product_id, (item.category_id,), item.sku, item.name, item.price * factor, currency
             )
             for variant_id in variant_ids
             if (item := self.items.get(variant_id)) is not None
@@ -200,10 +213,11 @@ class DemoShop:
     def attach_discount(
         self, token: str, *, code: str, amount: Decimal, currency: str, percent: Decimal | None = None
     ) -> None:
-        if currency != CURRENCY:
-            raise InvalidInput(f"the shop sells in {CURRENCY}, not {currency}", field="currency")
         with self._lock:
-            self._checkout(token).voucher = (code, amount)
+            checkout = self._checkout(token)
+            if currency != checkout.currency:
+                raise InvalidInput(f"the checkout is in {checkout.currency}, not {currency}", field="currency")
+            checkout.voucher = (code, amount)
 
     def issue_voucher(self, code: str, *, amount: Decimal, currency: str, name: str, company_id: int) -> None:
         """A volume rebate paid as a code; issuing it again changes nothing."""

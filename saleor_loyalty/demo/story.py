@@ -16,6 +16,7 @@ from typing import Any
 from .cast import Cast, Out, Person, seed_cast
 from .client import DemoClient
 from .business import sam_makes_a_company_and_its_buyers_share_points, sam_pays_a_volume_rebate
+from .channels import carol_buys_in_zloty
 from .later import (
     alice_spends_her_next_purchase_code,
     bobs_old_points_expire,
@@ -144,6 +145,7 @@ STEPS: tuple[Step, ...] = (
     sam_reviews_the_members,
     bobs_old_points_expire,
     sam_reads_the_metrics,
+    carol_buys_in_zloty,
 )
 
 

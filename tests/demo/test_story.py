@@ -54,7 +54,7 @@ def test_every_credit_is_explained_by_parts_that_add_up(played: tuple[Cast, str]
     credited = OrderRecord.objects.filter(credited=True, points_earned__gt=0)
     # then there is one per credited order, with the points the order records, and its parts sum to it
     assert sorted(int(total) for total, _ in whys) == sorted(record.points_earned for record in credited)
-    assert len(whys) == 8  # Alice 3, Bob 2, Carol, Wes, Dana
+    assert len(whys) == 9  # Alice 3, Bob 2, Carol 2 (one in zloty), Wes, Dana
     for total, parts in whys:
         assert sum(int(part.split(" ", 1)[0]) for part in parts.split(" + ")) == int(total)
     assert "why: 346 = 197 at 1 point(s) per $1 of $197.00 paid + 149 from 'Double points on brewing gear' (x2)" in text
@@ -109,7 +109,8 @@ def test_points_of_an_old_order_expire_in_todays_task(played: tuple[Cast, str]) 
     # Only that order's lot was due: the rest of the story keeps its points.
     assert _balance(points.Owner.customer(cast.bob.user.pk)) == (0, 65, 0)
     assert _balance(points.Owner.customer(cast.alice.user.pk)) == (46, 483, 0)
-    assert _balance(points.Owner.customer(cast.carol.user.pk)) == (50, 34, 0)
+    # Carol: 34 from her first order, 44 from her zloty order at the story's end (both pending).
+    assert _balance(points.Owner.customer(cast.carol.user.pk)) == (50, 34 + 44, 0)
 
 
 def test_staff_with_manage_orders_read_the_metrics_and_nps(played: tuple[Cast, str]) -> None:
@@ -125,3 +126,14 @@ def test_staff_with_manage_orders_read_the_metrics_and_nps(played: tuple[Cast, s
     assert "redeemed 800 (redemption rate 19.8%), expired 48 (breakage 1.2%)" in text
     # Promoters 2 of 3 (66.7%) less detractors 1 of 3 (33.3%).
     assert "NPS +33.3 from 3 answers: 2 promoter(s) - 1 detractor(s), 0 passive(s)" in text
+
+
+def test_a_second_channel_earns_at_its_own_terms_and_counts_in_dollars(played: tuple[Cast, str]) -> None:
+    cast, text = played
+    # Carol: 2 x Filter roast at 4 x $22.00 = 176.00 zl; 0.25 point per zl -> 44 points; tier spend 44.00 USD.
+    order = OrderRecord.objects.get(channel="demo-pln")
+    assert (order.currency, order.goods_total, order.points_earned, order.rate_to_base) == (
+        "PLN", Decimal("176.00"), 44, Decimal("0.25"))
+    assert "Carol reads demo-pln: 0.25 point per 1 zł, 1 point = 0.04 zł; prices in PLN, tiers counted in USD" in text
+    assert "why: 44 = 44 at 0.25 point per 1 zł of 176.00 zł" in text
+    assert "tier spend: 176.00 zł x 0.25 = $44.00" in text

@@ -113,11 +113,13 @@ def test_referral_pays_the_referrer(played: tuple[Cast, list[str]]) -> None:
     # Carol's first order: 2 x 22.00 less her $10.00 referral discount, under Alice's code.
     code = ReferralCode.objects.get(user_id=cast.alice.user.pk).code
     assert f"loyaltyReferralDiscountApply: Carol's first order takes $10.00 off under code {code}" in text
-    order = OrderRecord.objects.get(user_id=cast.carol.user.pk)
+    order = OrderRecord.objects.get(user_id=cast.carol.user.pk, channel="default-channel")  # her referred first order
     assert (order.voucher_code, order.goods_total) == (code, Decimal("34.00"))
-    # Carol: the 50-point welcome bonus, and 34 points pending on the 34.00 she paid.
+    # Carol: the 50-point welcome bonus, 34 points pending on the 34.00 she paid, and (the story's
+    # last step) 44 pending on her order in the zloty channel.
+    assert order.points_earned == 34
     balance = points.get_balance(points.Owner.customer(cast.carol.user.pk))
-    assert (balance.available, balance.pending) == (50, 34)
+    assert (balance.available, balance.pending) == (50, 34 + 44)
     assert "Alice calling loyaltyTierCreate: PermissionDenied" in text
 
 
