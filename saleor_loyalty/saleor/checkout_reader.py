@@ -82,15 +82,13 @@ class LineRow:
 
 @dataclass(frozen=True, slots=True)
 class CheckoutRead:
-    """The checkout as the program sees it (``view``), the rows it was built from, the buyer's
-    loyalty facts (``facts``: None when the checkout is gone) and ``fingerprint``, a digest of
-    everything read: two reads with equal fingerprints saw the same lines, prices, overrides,
-    buyer, facts and rules stamp."""
+    """The checkout as the program sees it (``view``), the rows it was built from and the buyer's
+    loyalty facts (``facts``: None when the checkout is gone). The text it was parsed from is
+    what ``get_fingerprint`` digests."""
 
     view: CheckoutView
     rows: tuple[LineRow, ...]
     facts: LoyaltyFacts | None
-    fingerprint: bytes
 
 
 def read_checkout(checkout: Checkout) -> CheckoutRead:
@@ -109,15 +107,15 @@ def fetch_checkout_text(checkout: Checkout) -> str | None:
 
 
 def get_fingerprint(text: str | None) -> bytes:
-    """A digest of the read's text: equal digests, equal reads."""
+    """A digest of the read's text: two reads with equal digests saw the same lines, prices,
+    overrides, buyer, facts, rules stamp, gift picks and gift stock."""
     return hashlib.blake2b((text or "").encode(), digest_size=16).digest()
 
 
 def parse_checkout_read(checkout: Checkout, text: str | None) -> CheckoutRead:
     """``CheckoutRead`` from the read's JSON text (None: the checkout no longer exists)."""
-    fingerprint = get_fingerprint(text)
     if text is None:
-        return CheckoutRead(to_checkout_view(checkout, (), channel="", customer=None), (), None, fingerprint)
+        return CheckoutRead(to_checkout_view(checkout, (), channel="", customer=None), (), None)
     # Amounts come as JSON numbers with their scale ("10.000"): Decimal keeps them exact.
     channel, buyer, facts, lines, choices, stock = json.loads(text, parse_float=Decimal)
     rows = tuple(LineRow(
@@ -134,7 +132,7 @@ def parse_checkout_read(checkout: Checkout, text: str | None) -> CheckoutRead:
         gift_choices={int(rule_id): tuple(int(v) for v in picks) for rule_id, picks in (choices or {}).items()},
         gift_stock={int(variant_id): int(units) for variant_id, units in (stock or {}).items()},
     )
-    return CheckoutRead(view, rows, loyalty_facts_from_values(facts), fingerprint)
+    return CheckoutRead(view, rows, loyalty_facts_from_values(facts))
 
 
 def _decimal(value: Any) -> Decimal | None:
