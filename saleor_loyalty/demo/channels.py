@@ -16,6 +16,7 @@ from .cast import Cast, Out
 from .client import DemoClient
 from ..services import exchange_rates
 from .events import DEMO_CONFIG, order_paid, place_order
+from .explain import explain_earn, format_amount
 from .shop import PLN_CHANNEL
 
 TERMS_SET = """mutation ($input: LoyaltyChannelTermsInput!) {
@@ -31,7 +32,7 @@ PLN_RATE = "0.25"  # one zloty in dollars
 
 
 def zl(amount: str | Decimal) -> str:
-    return f"{Decimal(amount):,.2f} zł"
+    return format_amount(amount, "PLN")
 
 
 def carol_buys_in_zloty(client: DemoClient, cast: Cast, out: Out) -> None:
@@ -50,13 +51,10 @@ def carol_buys_in_zloty(client: DemoClient, cast: Cast, out: Out) -> None:
              f"{DEMO_CONFIG.base_currency}")
     order = place_order(cast.shop, cast.shop.create_checkout(cast.carol.user.pk, {"COF-FLT-1KG": 2}, channel=PLN_CHANNEL))
     credited = order_paid(order)
-    base = sum(part.points for part in credited.breakdown if part.code.startswith("base"))
-    others = [f"{part.points} ({part.code.split(':')[0]})" for part in credited.breakdown
-              if part.points and not part.code.startswith("base")]
     out.line(f"shop: order {order.label} placed in {PLN_CHANNEL} ({zl(order.goods_total)} paid) and paid: "
              f"{credited.points} points credited")
-    out.line(f"why: {credited.points} = {base} at 0.25 point per 1 zł of {zl(order.goods_total)}"
-             + "".join(f" + {other}" for other in others))
+    out.line("why: " + explain_earn(credited.breakdown, points=credited.points, goods_paid=order.goods_total,
+                                    currency="PLN"))
     record = OrderRecord.objects.get(order_id=order.order_id)
     dollars = (order.goods_total * (record.rate_to_base or Decimal(0))).quantize(Decimal("0.01"))
     out.line(f"tier spend: {zl(order.goods_total)} x {record.rate_to_base.normalize() if record.rate_to_base else '-'} "

@@ -135,5 +135,5 @@ def test_a_second_channel_earns_at_its_own_terms_and_counts_in_dollars(played: t
     assert (order.currency, order.goods_total, order.points_earned, order.rate_to_base) == (
         "PLN", Decimal("176.00"), 44, Decimal("0.25"))
     assert "Carol reads demo-pln: 0.25 point per 1 zł, 1 point = 0.04 zł; prices in PLN, tiers counted in USD" in text
-    assert "why: 44 = 44 at 0.25 point per 1 zł of 176.00 zł" in text
+    assert "why: 44 = 44 at 0.25 point(s) per 1 zł of 176.00 zł paid" in text
     assert "tier spend: 176.00 zł x 0.25 = $44.00" in text
