@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from saleor_loyalty import shop as shop_port
 from saleor_loyalty.models import PriceBreak, PriceList, PriceListEntry
-from saleor_loyalty.services.rules import versions as rule_version
 
+from ..graphql.conftest import shop  # noqa: F401 - fixture: the fake shop, rules cache forgotten around it
 from ..services.fakes import FakeShop
 from .conftest import csrf_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop() -> Iterator[FakeShop]:
-    rule_version.forget_compiled_rules()
-    fake = FakeShop()
-    shop_port.set_shop(fake)
-    yield fake
-    shop_port.set_shop(None)
-    rule_version.forget_compiled_rules()
 
 
 def post(client: Client, url: str, data: dict[str, Any]) -> Any:
