@@ -7,9 +7,9 @@ product, category, quantity, this channel's listing price and our own override, 
 and what the program stores about them, and - for gift rules with a choice - the shopper's picks
 and the stock of every offered gift in the channel's warehouses. One statement
 (``saleor/sql/read_checkout.sql``) returns all of it as one JSON text, so a checkout of 30 lines costs about what one of 1 line
-costs. (A PL/pgSQL function would keep the plan for the session and save ~0.1 ms on a
-persistent connection, but cost ~1 ms more on each new one: Saleor closes its connection after
-every request by default, ``DB_CONN_MAX_AGE=0``.)
+costs. On a connection that outlives a request the statement is prepared once and its plan
+kept (``prepared``); a PL/pgSQL function would keep it too, but cost ~1 ms more on each new
+connection (Saleor closes its connection after every request by default, ``DB_CONN_MAX_AGE=0``).
 """
 
 from __future__ import annotations
@@ -100,9 +100,9 @@ def fetch_checkout_text(checkout: Checkout) -> str | None:
     """The read's JSON text as the database returns it (None: the checkout no longer exists)."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute(get_read_checkout_sql(), [checkout.pk])
-        row = cursor.fetchone()
+    from .prepared import prepared_reads
+
+    row = prepared_reads.fetch_one(connection, get_read_checkout_sql(), [checkout.pk])
     return None if row is None else row[0]
 
 

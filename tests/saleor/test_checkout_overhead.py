@@ -68,3 +68,27 @@ def test_crossing_a_break_is_priced_in_the_measured_mutation(
     assert len(rows) == 30
     assert {(row.quantity, row.price_override, (row.price_override_reason or "")[:18]) for row in rows} == {
         (10, Decimal("9.50"), "loyalty:tier-price")}
+
+
+def test_on_a_kept_connection_the_read_is_prepared_and_reads_the_same(
+    overhead_shop: Shop, settings: Any
+) -> None:
+    """The one statement of an unchanged mutation is an EXECUTE of the prepared read (the test's
+    connection is kept, as with DB_CONN_MAX_AGE > 0), and it reads exactly what the plain SQL does."""
+    import graphene
+    from django.db import connection
+    from saleor.checkout.models import Checkout
+
+    from saleor_loyalty.saleor.checkout_reader import fetch_checkout_text, get_read_checkout_sql
+
+    extra, ((checkout_id), sql) = extra_statements(overhead_shop, "checkoutEmailUpdate", 30, settings)
+    # (statements are told apart by their text, so the token-bearing ones of both runs show up)
+    assert extra == 1
+    assert any(statement.startswith("EXECUTE loyalty_read_checkout") for statement in sql), sql
+    assert not any("json_build_array" in statement for statement in sql), sql
+    checkout = Checkout.objects.get(token=graphene.Node.from_global_id(checkout_id)[1])
+    with connection.cursor() as cursor:
+        cursor.execute(get_read_checkout_sql(), [checkout.pk])
+        plain = cursor.fetchone()[0]
+    assert fetch_checkout_text(checkout) == plain
+    assert len(plain) > 1000  # thirty lines, not an empty read
