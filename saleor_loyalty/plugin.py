@@ -10,7 +10,7 @@ shopper's mutation. ``docs/hooks.md`` lists each hook, what it does and its stat
 from __future__ import annotations
 
 import logging
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -38,6 +38,11 @@ logger = logging.getLogger(__name__)
 register_saleor_shop()
 
 
+@lru_cache(maxsize=16)
+def _parse_program_config_values(values: tuple[tuple[str, Any], ...]) -> ProgramConfig:
+    return parse_program_config(dict(values))
+
+
 class LoyaltyPlugin(BasePlugin):
     PLUGIN_ID = "saleor.loyalty"
     PLUGIN_NAME = "Loyalty"
@@ -49,9 +54,14 @@ class LoyaltyPlugin(BasePlugin):
 
     @cached_property
     def program_config(self) -> ProgramConfig:
-        """The configuration, parsed once per plugin instance (Saleor builds one per manager)."""
+        """The configuration, parsed once per distinct content: Saleor builds a plugin instance
+        (and so asks again) for every request's manager."""
         try:
-            return parse_program_config(self.configuration)
+            values = tuple((item["name"], item.get("value")) for item in self.configuration)
+            try:
+                return _parse_program_config_values(values)
+            except TypeError:  # an unhashable value, only in a row written around pluginUpdate
+                return parse_program_config(self.configuration)
         except InvalidInput:
             # pluginUpdate refuses bad values; a row written around it falls back to defaults.
             logger.exception("Invalid loyalty configuration; using the defaults")

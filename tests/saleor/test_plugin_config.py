@@ -32,6 +32,29 @@ def test_configuration_is_parsed_once_into_program_config(loyalty_config):
     assert plugin.program_config is config
 
 
+def test_each_request_s_plugin_reuses_the_parse_of_an_unchanged_configuration(loyalty_config):
+    """Saleor builds a plugin per request's manager; the same stored values are parsed once, and a
+    changed value is seen by the next manager."""
+    from saleor.plugins.manager import get_plugins_manager
+
+    def fresh() -> ProgramConfig:
+        return get_plugins_manager(allow_replica=False).get_plugin(LoyaltyPlugin.PLUGIN_ID).program_config
+
+    loyalty_config(points_per_unit="3")
+    first = fresh()
+    assert fresh() is first and first.points_per_unit == Decimal("3")
+    loyalty_config(points_per_unit="4")
+    assert fresh().points_per_unit == Decimal("4")
+
+
+def test_an_invalid_stored_configuration_falls_back_to_the_defaults(loyalty_config):
+    from saleor.plugins.manager import get_plugins_manager
+
+    loyalty_config(point_value="0")  # written around pluginUpdate, which would refuse it
+    plugin = get_plugins_manager(allow_replica=False).get_plugin(LoyaltyPlugin.PLUGIN_ID)
+    assert plugin.program_config == ProgramConfig()
+
+
 def test_validation_lists_every_bad_field():
     class Stored:
         configuration = [{"name": "point_value", "value": "0"}, {"name": "pending_days", "value": "soon"},
