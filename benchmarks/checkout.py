@@ -24,6 +24,8 @@ def main() -> int:
     parser.add_argument("--http-seconds", type=float, default=8, help="seconds per HTTP phase (default 8)")
     parser.add_argument("--http-phases", type=int, default=3, help="HTTP phases per side (default 3)")
     parser.add_argument("--only", choices=["process", "http"], help="run one part only")
+    parser.add_argument("--cases", default="", help="in process: comma-separated parts of case names (default all)")
+    parser.add_argument("--lines", default="1,10,30", help="in process: line counts (default 1,10,30)")
     args = parser.parse_args()
     if importlib.util.find_spec("saleor") is None:
         print("benchmarks/checkout.py: Saleor is not importable here; run it in a Saleor 3.23 environment "
@@ -33,7 +35,8 @@ def main() -> int:
 
     os.environ.update({
         "LOYALTY_BENCH_PAIRS": str(args.pairs), "LOYALTY_BENCH_HTTP_SECONDS": str(args.http_seconds),
-        "LOYALTY_BENCH_HTTP_PHASES": str(args.http_phases),
+        "LOYALTY_BENCH_HTTP_PHASES": str(args.http_phases), "LOYALTY_BENCH_CASES": args.cases,
+        "LOYALTY_BENCH_LINES": args.lines,
     })
     selected = {"process": "bench_in_process", "http": "bench_http"}.get(args.only or "", "bench_in_process or bench_http")
     return int(pytest.main([
