@@ -3,6 +3,7 @@ shopper picked, which the cart gets, and how many picks remain (``loyaltyGiftCho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,16 @@ class GiftOptionView:
     name: str
 
 
+def _read_from(wrapped: str) -> Callable[..., Any]:
+    """Graphene's default resolver for a view's type: a field without its own resolver is the
+    same-named attribute of the engine value the view wraps (``root.<wrapped>``)."""
+
+    def resolve(attname: str, default_value: Any, root: Any, _info: Any, **_args: Any) -> Any:
+        return getattr(getattr(root, wrapped), attname, default_value)
+
+    return resolve
+
+
 def build_gift_offer_views(quote: Quote, rule_names: dict[int, str]) -> list[GiftOfferView]:
     """Views of the quote's offers, with the variants' names read once for all of them (one call
     to the shop, none when the quote has no offer)."""
@@ -46,6 +57,7 @@ class LoyaltyGiftOption(graphene.ObjectType):
 
     class Meta:
         description = "One gift a gift rule offers the checkout (only gifts in stock are listed)."
+        default_resolver = _read_from("option")
 
     @staticmethod
     def resolve_variant_id(root: GiftOptionView, _info: Any) -> str:
@@ -54,22 +66,6 @@ class LoyaltyGiftOption(graphene.ObjectType):
     @staticmethod
     def resolve_name(root: GiftOptionView, _info: Any) -> str:
         return root.name
-
-    @staticmethod
-    def resolve_quantity(root: GiftOptionView, _info: Any) -> int:
-        return root.option.quantity
-
-    @staticmethod
-    def resolve_is_default(root: GiftOptionView, _info: Any) -> bool:
-        return root.option.is_default
-
-    @staticmethod
-    def resolve_is_chosen(root: GiftOptionView, _info: Any) -> bool:
-        return root.option.is_chosen
-
-    @staticmethod
-    def resolve_is_given(root: GiftOptionView, _info: Any) -> bool:
-        return root.option.is_given
 
 
 class LoyaltyGiftOffer(graphene.ObjectType):
@@ -86,6 +82,7 @@ class LoyaltyGiftOffer(graphene.ObjectType):
             "A gift rule the checkout qualifies for: its gifts in stock, the shopper's picks and what the cart gets "
             "(the picks, or the defaults while nothing is picked)."
         )
+        default_resolver = _read_from("offer")
 
     @staticmethod
     def resolve_gift_rule_id(root: GiftOfferView, _info: Any) -> str:
@@ -96,20 +93,8 @@ class LoyaltyGiftOffer(graphene.ObjectType):
         return root.rule_name
 
     @staticmethod
-    def resolve_choose(root: GiftOfferView, _info: Any) -> int:
-        return root.offer.choose
-
-    @staticmethod
     def resolve_remaining_picks(root: GiftOfferView, _info: Any) -> int:
         return root.offer.remaining
-
-    @staticmethod
-    def resolve_is_choice(root: GiftOfferView, _info: Any) -> bool:
-        return root.offer.is_choice
-
-    @staticmethod
-    def resolve_ladder(root: GiftOfferView, _info: Any) -> str | None:
-        return root.offer.ladder
 
     @staticmethod
     def resolve_options(root: GiftOfferView, _info: Any) -> list[GiftOptionView]:
