@@ -81,7 +81,7 @@ def test_on_a_kept_connection_the_read_is_prepared_and_reads_the_same(
 
     from saleor_loyalty.saleor.checkout_reader import fetch_checkout_text, get_read_checkout_sql
 
-    extra, ((checkout_id), sql) = extra_statements(overhead_shop, "checkoutEmailUpdate", 30, settings)
+    extra, (checkout_id, sql) = extra_statements(overhead_shop, "checkoutEmailUpdate", 30, settings)
     # (statements are told apart by their text, so the token-bearing ones of both runs show up)
     assert extra == 1
     assert any(statement.startswith("EXECUTE loyalty_read_checkout") for statement in sql), sql
