@@ -16,9 +16,11 @@ class LoyaltyConfig(AppConfig):
         # shop adapter when Django starts, not only once a plugin hook imported the plugin.
         # Without Saleor (the demo, the tests) the package stays importable and registers nothing.
         if is_inside_saleor():
+            from .saleor import saves
             from .saleor.shop import register
 
             register()
+            saves.connect()
 
 
 def is_inside_saleor() -> bool:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -39,7 +40,8 @@ from .checkout_reader import LineRow, fetch_checkout_text, get_fingerprint, pars
 from .mappers import (
     GIFT_METADATA_KEY, GIFT_QUANTITY_KEY, GIFT_REASON_PREFIX, REASON_PREFIX, is_gift_line, is_loyalty_override,
 )
-from .synced import synced_checkouts
+from .saves import CheckoutSaves, take_saves
+from .synced import SyncedCheckout, synced_checkouts
 
 if TYPE_CHECKING:
     from saleor.checkout.models import Checkout
@@ -50,6 +52,8 @@ PRICE_FIELDS = ["price_override", "price_override_reason"]
 # Set on the checkout instance a hook received, to its last_change after our sync.
 SYNC_MARK = "_loyalty_synced_at"
 REASON_MAX_LENGTH = 255
+# How long an email-only mutation trusts the last read when Saleor has no CHECKOUT_PRICES_TTL.
+DEFAULT_TRUST = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,38 @@ def sync_checkout(checkout: Checkout, config: ProgramConfig, *, force: bool = Fa
     """Bring the checkout's loyalty prices and gift lines in line with a fresh quote."""
     from ..services.quotes import quote_checkout_view
 
+    saves = take_saves(checkout)
     # Saleor emits checkout_created and checkout_updated back to back for one checkoutCreate,
     # on the same instance: unchanged since our last sync (same last_change), nothing to do.
     if not force and getattr(checkout, SYNC_MARK, None) == checkout.last_change:
         return SyncResult()
+    if not force and saves is not None and saves.is_email_only and _is_untouched(checkout, saves, config):
+        synced_checkouts.move(str(checkout.token), last_change=checkout.last_change)
+        setattr(checkout, SYNC_MARK, checkout.last_change)
+        return SyncResult()
     result = _sync(checkout, config, quote_checkout_view, trust_synced=not force)
     setattr(checkout, SYNC_MARK, checkout.last_change)
     return result
+
+
+def _is_untouched(checkout: Checkout, saves: CheckoutSaves, config: ProgramConfig) -> bool:
+    """Whether this process's last read of the checkout still holds after a mutation that saved
+    only its email (``synced.SyncedCheckouts.is_untouched``): no statement at all.
+
+    Left to the next read (the next line change, any other checkout mutation, Saleor's price TTL
+    running out, and before the order when a line carries our price): changes made elsewhere to
+    what the read covers but the checkout row does not record - the buyer's tier or company,
+    a listing price, a gift's stock, rules when this process has not seen their new stamp yet.
+    Saleor itself holds a checkout's prices for the same TTL without looking at the catalogue.
+    """
+    from django.conf import settings
+
+    from ..services.rules.versions import get_seen_rules_stamp
+
+    return synced_checkouts.is_untouched(
+        str(checkout.token), last_change=saves.loaded_last_change, row_key=_row_key(checkout, config),
+        rules_stamp=get_seen_rules_stamp(), now=timezone.now(),
+        max_age=getattr(settings, "CHECKOUT_PRICES_TTL", DEFAULT_TRUST))
 
 
 def _sync(
@@ -88,8 +117,10 @@ def _sync(
     text = fetch_checkout_text(checkout)
     now = timezone.now()
     token = str(checkout.token)
-    key = _sync_key(checkout, text, config)
-    if trust_synced and synced_checkouts.is_current(token, key, now):
+    fingerprint, row_key = get_fingerprint(text), _row_key(checkout, config)
+    if trust_synced and synced_checkouts.is_current(token, fingerprint=fingerprint, row_key=row_key, now=now):
+        if write:
+            synced_checkouts.move(token, last_change=checkout.last_change, read_at=now)
         return SyncResult()  # decided before a single row is built
     read = parse_checkout_read(checkout, text)
     if not read.rows:
@@ -114,17 +145,17 @@ def _sync(
         # A gift whose variant is not sold in the channel is neither added nor in the read: a
         # listing added later must be noticed, so such a checkout is never taken as in line.
         rules = get_compiled_rules(config, stamp=read.facts.rules_stamp)
-        synced_checkouts.remember(token, key, until=rules.get_next_window_change(now))
+        synced_checkouts.remember(token, SyncedCheckout(
+            fingerprint=fingerprint, row_key=row_key, last_change=checkout.last_change,
+            rules_stamp=read.facts.rules_stamp.stamp, read_at=now, until=rules.get_next_window_change(now)))
     return result
 
 
-def _sync_key(checkout: Checkout, text: str | None, config: ProgramConfig) -> tuple[Any, ...]:
-    """Everything a sync's outcome (prices and gift lines) depends on besides the clock: the
-    read's fingerprint, what the quote takes from the checkout row itself, and the configuration.
-    Not the email: no price or gift depends on it (only referral checks do, never run here), so
-    checkoutEmailUpdate is recognised as changing nothing."""
-    return (get_fingerprint(text), checkout.currency, checkout.discount_amount, checkout.voucher_code,
-            checkout.user_id, config)
+def _row_key(checkout: Checkout, config: ProgramConfig) -> tuple[Any, ...]:
+    """What a sync's outcome takes from the checkout row itself and the configuration, beside
+    the read's fingerprint. Not the email: no price or gift depends on it (only referral checks
+    do, never run here), so checkoutEmailUpdate is recognised as changing nothing."""
+    return (checkout.currency, checkout.discount_amount, checkout.voucher_code, checkout.user_id, config)
 
 
 def _gifts_in_place(rows: tuple[LineRow, ...], gifts: tuple[GiftLine, ...]) -> bool:

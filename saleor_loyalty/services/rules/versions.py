@@ -80,6 +80,13 @@ def get_compiled_rules(config: ProgramConfig, *, stamp: RulesStamp | None = None
     return compiled
 
 
+def get_seen_rules_stamp() -> str | None:
+    """The rules stamp this process compiled last for the current database, without a query
+    (``None`` before the first): a checkout sync that finds a newer one reads again."""
+    cached = _compiled_cache.get((connection.alias, str(connection.settings_dict["NAME"])))
+    return None if cached is None else cached[0]
+
+
 def forget_compiled_rules() -> None:
     """Drop the per-process cache (tests that flush the database call it)."""
     with _cache_lock:
