@@ -13,12 +13,16 @@
    neither the balance nor tier progress.
 5. Set or clear our overrides (recognised by ``REASON_PREFIX``; foreign overrides are left
    alone) in one UPDATE, and add, resize or delete gift lines, writing only what changed.
-6. If anything changed, expire the checkout's prices (``invalidate_checkout_prices``, one
-   UPDATE): Saleor recomputes totals and discounts, with our prices, when the response reads
-   them. No checkout event is emitted from here.
+6. If anything changed, expire the checkout's prices (what Saleor's ``invalidate_checkout_prices``
+   writes, in one UPDATE that also tells whether anything saved the checkout since the read):
+   Saleor recomputes totals and discounts, with our prices, when the response reads them. No
+   checkout event is emitted from here. A checkout whose prices were written over an untouched
+   read, or found in line, is remembered (``synced``).
 
-So a mutation that changes nothing the program depends on (email, address, delivery method)
-costs one statement, a quantity change that moves prices three, and none of the counts grows
+Before step 1, a mutation that saved nothing but the email (``saves``) of a checkout this
+process read in line, untouched since (``synced``), stops without a statement. So an email
+update costs none, any other mutation that changes nothing the program depends on (address,
+delivery method) one, a quantity change that moves prices three, and none of the counts grows
 with the number of lines.
 """
 
@@ -26,9 +30,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -36,7 +39,7 @@ from django.utils import timezone
 from ..config import ProgramConfig
 from ..engine.money import quantize
 from ..engine.values import GiftLine, Quote
-from .checkout_reader import LineRow, fetch_checkout_text, get_fingerprint, parse_checkout_read, read_checkout
+from .checkout_reader import LineRow, fetch_checkout_row, get_fingerprint, parse_checkout_read, read_checkout
 from .mappers import (
     GIFT_METADATA_KEY, GIFT_QUANTITY_KEY, GIFT_REASON_PREFIX, REASON_PREFIX, is_gift_line, is_loyalty_override,
 )
@@ -112,9 +115,7 @@ def _is_untouched(checkout: Checkout, saves: CheckoutSaves, config: ProgramConfi
 def _sync(
     checkout: Checkout, config: ProgramConfig, quote_checkout_view: Any, *, write: bool = True, trust_synced: bool = True
 ) -> SyncResult:
-    from ..services.rules.versions import get_compiled_rules
-
-    text = fetch_checkout_text(checkout)
+    text, read_last_change = fetch_checkout_row(checkout)
     now = timezone.now()
     token = str(checkout.token)
     fingerprint, row_key = get_fingerprint(text), _row_key(checkout, config)
@@ -137,18 +138,33 @@ def _sync(
     gifts = quote.gift_lines if config.gifts_enabled else ()
     added, changed, removed = apply_gift_lines(checkout, read.rows, gifts, write=write)
     result = SyncResult(prices_changed, added, changed, removed, split)
+    # A gift whose variant is not sold in the channel is neither added nor in the read: a listing
+    # added later must be noticed, so such a checkout is never taken as in line.
+    in_line = read.facts is not None and _gifts_in_place(read.rows, gifts)
     if result.changed:
         synced_checkouts.forget(token)
-        if write:
-            expire_prices(checkout)
-    elif read.facts is not None and _gifts_in_place(read.rows, gifts):
-        # A gift whose variant is not sold in the channel is neither added nor in the read: a
-        # listing added later must be noticed, so such a checkout is never taken as in line.
-        rules = get_compiled_rules(config, stamp=read.facts.rules_stamp)
-        synced_checkouts.remember(token, SyncedCheckout(
-            fingerprint=fingerprint, row_key=row_key, last_change=checkout.last_change,
-            rules_stamp=read.facts.rules_stamp.stamp, read_at=now, until=rules.get_next_window_change(now)))
+        if not write:
+            return result
+        untouched = expire_prices(checkout, seen=read_last_change)
+        # New prices written over a read nobody saved after are in line with it; gift lines
+        # written are not remembered (their rows were not read back).
+        if untouched and in_line and result == SyncResult(prices_changed=prices_changed):
+            _remember(checkout, config, read, row_key, fingerprint=None, now=now)
+    elif in_line:
+        _remember(checkout, config, read, row_key, fingerprint=fingerprint, now=now)
     return result
+
+
+def _remember(checkout: Checkout, config: ProgramConfig, read: Any, row_key: Any, *, fingerprint: Any,
+              now: Any) -> None:
+    """Note the checkout as in line at its current ``last_change``. ``fingerprint`` None (after
+    a write): only an email-only save may skip the next read; any other mutation quotes again."""
+    from ..services.rules.versions import get_compiled_rules
+
+    rules = get_compiled_rules(config, stamp=read.facts.rules_stamp)
+    synced_checkouts.remember(str(checkout.token), SyncedCheckout(
+        fingerprint=fingerprint, row_key=row_key, last_change=checkout.last_change,
+        rules_stamp=read.facts.rules_stamp.stamp, read_at=now, until=rules.get_next_window_change(now)))
 
 
 def _row_key(checkout: Checkout, config: ProgramConfig) -> tuple[Any, ...]:
@@ -176,18 +192,29 @@ def has_loyalty_lines(lines: Any) -> bool:
     return any(is_loyalty_override(info.line) or is_gift_line(info.line) for info in lines or ())
 
 
-def expire_prices(checkout: Checkout) -> None:
-    """Make Saleor recompute the checkout's prices and discounts when they are next read.
+def expire_prices(checkout: Checkout, *, seen: datetime | None = None) -> bool:
+    """Make Saleor recompute the checkout's prices and discounts when they are next read; returns
+    whether nothing had saved the checkout since a read that saw its ``last_change`` at ``seen``.
 
-    Saleor's own ``invalidate_checkout_prices`` (one UPDATE of the checkout row): it reads
-    nothing but the checkout, so it gets the checkout alone. Always, even when the mutation
-    expired the prices before emitting the event: the instance a hook receives is not always
-    the one Saleor saved last (``checkoutCreate`` prices the checkout on another), so its
-    expiry time cannot be trusted to skip this.
+    What Saleor's own ``invalidate_checkout_prices`` writes (``price_expiration``,
+    ``discount_expiration``, ``last_change``: now), as one UPDATE that matches the checkout only
+    while its ``last_change`` is still ``seen``; when another request saved it in between, a
+    second UPDATE expires it anyway. Always written, even when the mutation expired the prices
+    before emitting the event: the instance a hook receives is not always the one Saleor saved
+    last (``checkoutCreate`` prices the checkout on another), so its expiry cannot be trusted.
+    The instance gets the same values, as Saleor's function gives them.
     """
-    from saleor.checkout.utils import invalidate_checkout_prices
+    from saleor.checkout.models import Checkout
 
-    invalidate_checkout_prices(SimpleNamespace(checkout=checkout), save=True)  # type: ignore[arg-type]
+    now = timezone.now()
+    fields = {"price_expiration": now, "discount_expiration": now, "last_change": now}
+    checkouts = Checkout.objects.filter(pk=checkout.pk)
+    untouched = seen is not None and checkouts.filter(last_change=seen).update(**fields) == 1
+    if not untouched:
+        checkouts.update(**fields)
+    for name, value in fields.items():
+        setattr(checkout, name, value)
+    return untouched
 
 
 def _reason(code: str) -> str:

@@ -98,12 +98,18 @@ def read_checkout(checkout: Checkout) -> CheckoutRead:
 
 def fetch_checkout_text(checkout: Checkout) -> str | None:
     """The read's JSON text as the database returns it (None: the checkout no longer exists)."""
+    return fetch_checkout_row(checkout)[0]
+
+
+def fetch_checkout_row(checkout: Checkout) -> tuple[str | None, datetime | None]:
+    """The read's JSON text and the checkout's ``last_change`` as that read saw it (both None:
+    the checkout no longer exists): one statement."""
     from django.db import connection
 
     from .prepared import prepared_reads
 
     row = prepared_reads.fetch_one(connection, get_read_checkout_sql(), [checkout.pk])
-    return None if row is None else row[0]
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def get_fingerprint(text: str | None) -> bytes:

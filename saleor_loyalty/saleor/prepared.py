@@ -27,7 +27,10 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-STATEMENT_NAME = "loyalty_read_checkout"
+# Renamed whenever the read's columns change: a server session kept by a session pooler across a
+# deploy may still hold the older statement under the older name, and "already exists" is taken
+# as prepared.
+STATEMENT_NAME = "loyalty_read_checkout_2"
 # PostgreSQL's condition names (SQLSTATE): the statement is gone / is already there.
 MISSING_STATEMENT = "26000"
 DUPLICATE_STATEMENT = "42P05"

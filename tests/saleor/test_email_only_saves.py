@@ -167,3 +167,47 @@ def test_the_last_read_is_trusted_no_longer_than_saleors_price_ttl(in_line, sett
         _, _, statements = email_update(in_line)
     assert statements == 0
 
+
+
+def test_an_email_update_after_a_price_write_reads_nothing(synced, b2b_checkout, b2b_price_list):
+    # given: a sync that writes the break price over a read nobody saved after
+    result, _ = sync(b2b_checkout)
+    assert result.prices_changed == 1
+
+    # when: the email changes
+    result, quotes_made, statements = email_update(b2b_checkout)
+
+    # then: the written prices are taken as in line: no statement
+    assert (quotes_made, statements) == (0, 0) and not result.changed
+    assert unit_price(b2b_checkout) == Decimal("8.500")
+
+    # and a mutation that saves anything else quotes again (no fingerprint was remembered)
+    _, quotes_made = sync(b2b_checkout)
+    assert quotes_made == 1
+
+
+def test_a_save_between_the_read_and_the_price_write_is_not_taken_as_in_line(synced, b2b_checkout, b2b_price_list):
+    from saleor_loyalty.saleor import checkout as checkout_sync
+
+    real_fetch = checkout_sync.fetch_checkout_row
+
+    def read_then_another_request_saves(checkout):
+        row = real_fetch(checkout)
+        in_between = timezone.now()
+        touch(checkout, last_change=in_between)  # e.g. a parallel checkoutLinesUpdate's save
+        return row
+
+    # given: another request saves the checkout after the sync's read, before its price write
+    with mock.patch.object(checkout_sync, "fetch_checkout_row", side_effect=read_then_another_request_saves), \
+            CaptureQueriesContext(connection) as statements:
+        result, _ = sync(b2b_checkout)
+
+    # then: the prices are written and expired all the same (the matching UPDATE found nothing)
+    assert result.prices_changed == 1
+    expiries = [query["sql"] for query in statements.captured_queries
+                if query["sql"].startswith('UPDATE "checkout_checkout"') and "price_expiration" in query["sql"]]
+    assert len(expiries) == 2
+
+    # and the next email update reads the checkout again
+    _, _, statements_after = email_update(b2b_checkout)
+    assert statements_after >= 1

@@ -1,6 +1,6 @@
 -- The checkout as the program reads it on every checkout mutation: one statement, one row.
 --
--- One JSON text: the channel's slug, the buyer's account columns, the buyer's loyalty facts
+-- One JSON text (and the checkout's last_change): the channel's slug, the buyer's account columns, the buyer's loyalty facts
 -- (tier, birthday, company and their tiers' ranks, the rules stamp: the columns of
 -- services.customers.LoyaltyFacts, in its order) and the lines with what a quote needs
 -- (variant, product, category, this channel's listing price, our override and gift metadata),
@@ -64,6 +64,9 @@ SELECT json_build_array(
               WHERE gift_rule.is_active AND gift_option ->> 'variant_id' ~ '^[0-9]{1,18}$') AS offered (variant_id)
       WHERE (SELECT variant.track_inventory FROM product_productvariant AS variant
               WHERE variant.id = offered.variant_id))
-)::text
+)::text,
+-- Beside the text, not in it (the text is the fingerprint): the sync's price expiry checks that
+-- nothing saved the checkout after this read (saleor/checkout.py, expire_prices).
+checkout.last_change
 FROM checkout_checkout AS checkout
 WHERE checkout.token = %s
