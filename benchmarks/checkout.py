@@ -22,7 +22,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=15, help="alternating on/off pairs per case (default 15)")
     parser.add_argument("--http-seconds", type=float, default=8, help="seconds per HTTP phase (default 8)")
-    parser.add_argument("--http-phases", type=int, default=3, help="HTTP phases per side (default 3)")
+    parser.add_argument("--http-phases", type=int, default=6, help="HTTP pairs of phases, off-on then on-off (default 6)")
     parser.add_argument("--only", choices=["process", "http"], help="run one part only")
     parser.add_argument("--cases", default="", help="in process: comma-separated parts of case names (default all)")
     parser.add_argument("--lines", default="1,10,30", help="in process: line counts (default 1,10,30)")
