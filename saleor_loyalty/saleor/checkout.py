@@ -115,7 +115,8 @@ def _is_untouched(checkout: Checkout, saves: CheckoutSaves, config: ProgramConfi
 def _sync(
     checkout: Checkout, config: ProgramConfig, quote_checkout_view: Any, *, write: bool = True, trust_synced: bool = True
 ) -> SyncResult:
-    text, read_last_change = fetch_checkout_row(checkout)
+    with_gifts = _may_offer_gifts(config)
+    text, read_last_change = fetch_checkout_row(checkout, with_gifts=with_gifts)
     now = timezone.now()
     token = str(checkout.token)
     fingerprint, row_key = get_fingerprint(text), _row_key(checkout, config)
@@ -124,6 +125,11 @@ def _sync(
             synced_checkouts.move(token, last_change=checkout.last_change, read_at=now)
         return SyncResult()  # decided before a single row is built
     read = parse_checkout_read(checkout, text)
+    if read.rows and not with_gifts and _offers_gifts(config, read):
+        # The read's rules stamp is newer than what this process knew and has gift rules.
+        text, read_last_change = fetch_checkout_row(checkout)
+        fingerprint = get_fingerprint(text)
+        read = parse_checkout_read(checkout, text)
     if not read.rows:
         return SyncResult()
     split = split_paid_units_off_gift_lines(checkout, read.rows) if write else 0
@@ -153,6 +159,23 @@ def _sync(
     elif in_line:
         _remember(checkout, config, read, row_key, fingerprint=fingerprint, now=now)
     return result
+
+
+def _may_offer_gifts(config: ProgramConfig) -> bool:
+    """Whether the read should carry the gift picks and stock: gifts are on and the rules this
+    process compiled last have a gift rule (or it has compiled none yet)."""
+    from ..services.rules.versions import get_seen_compiled_rules
+
+    seen = get_seen_compiled_rules()
+    return config.gifts_enabled and (seen is None or bool(seen.gift_rules))
+
+
+def _offers_gifts(config: ProgramConfig, read: Any) -> bool:
+    """Whether the rules of the read's own stamp have a gift rule (compiled once per stamp)."""
+    from ..services.rules.versions import get_compiled_rules
+
+    return (config.gifts_enabled and read.facts is not None
+            and bool(get_compiled_rules(config, stamp=read.facts.rules_stamp).gift_rules))
 
 
 def _remember(checkout: Checkout, config: ProgramConfig, read: Any, row_key: Any, *, fingerprint: Any,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from datetime import date, datetime
@@ -34,10 +35,18 @@ if TYPE_CHECKING:
 SQL_FILE = Path(__file__).with_name("sql") / "read_checkout.sql"
 
 
+# The gift picks and the offered gifts' stock: four more tables for PostgreSQL to open and plan
+# (~1.8 ms on a new connection, ~0.8 ms unprepared on a kept one) that a shop without gift rules
+# never needs.
+GIFTS_SECTION = re.compile(r"^ *-- gifts:begin.*?^ *-- gifts:end\n", re.S | re.M)
+
+
 @cache
-def get_read_checkout_sql() -> str:
-    """The read's SQL (read from the package once, on first use)."""
-    return SQL_FILE.read_text()
+def get_read_checkout_sql(*, with_gifts: bool = True) -> str:
+    """The read's SQL (read from the package once, on first use); ``with_gifts`` False: without
+    the gift picks and stock, which then read as NULL."""
+    sql = SQL_FILE.read_text()
+    return sql if with_gifts else GIFTS_SECTION.sub("    NULL,\n    NULL\n", sql, count=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +110,16 @@ def fetch_checkout_text(checkout: Checkout) -> str | None:
     return fetch_checkout_row(checkout)[0]
 
 
-def fetch_checkout_row(checkout: Checkout) -> tuple[str | None, datetime | None]:
+def fetch_checkout_row(checkout: Checkout, *, with_gifts: bool = True) -> tuple[str | None, datetime | None]:
     """The read's JSON text and the checkout's ``last_change`` as that read saw it (both None:
-    the checkout no longer exists): one statement."""
+    the checkout no longer exists): one statement. ``with_gifts`` False leaves out the gift
+    picks and the offered gifts' stock."""
     from django.db import connection
 
-    from .prepared import prepared_reads
+    from .prepared import prepared_reads, prepared_reads_without_gifts
 
-    row = prepared_reads.fetch_one(connection, get_read_checkout_sql(), [checkout.pk])
+    reads = prepared_reads if with_gifts else prepared_reads_without_gifts
+    row = reads.fetch_one(connection, get_read_checkout_sql(with_gifts=with_gifts), [checkout.pk])
     return (None, None) if row is None else (row[0], row[1])
 
 

@@ -108,3 +108,4 @@ def _run(connection: Any, sql: str, params: list[Any], *, second_result: bool = 
 
 
 prepared_reads = PreparedReads()
+prepared_reads_without_gifts = PreparedReads(name=f"{STATEMENT_NAME}_without_gifts")

@@ -191,8 +191,8 @@ def test_a_save_between_the_read_and_the_price_write_is_not_taken_as_in_line(syn
 
     real_fetch = checkout_sync.fetch_checkout_row
 
-    def read_then_another_request_saves(checkout):
-        row = real_fetch(checkout)
+    def read_then_another_request_saves(checkout, **options):
+        row = real_fetch(checkout, **options)
         in_between = timezone.now()
         touch(checkout, last_change=in_between)  # e.g. a parallel checkoutLinesUpdate's save
         return row

@@ -43,6 +43,7 @@ SELECT json_build_array(
                ON listing.variant_id = line.variant_id AND listing.channel_id = checkout.channel_id
         WHERE line.checkout_id = checkout.token
     ), '[]'::json),
+    -- gifts:begin (left out, as NULL, NULL, while the process knows of no active gift rule: checkout_reader)
     (SELECT json_object_agg(choice.rule_id, choice.variant_ids ORDER BY choice.rule_id)
        FROM loyalty_gift_choice AS choice WHERE choice.checkout_token = checkout.token::text),
     -- Driven from the offered variants (a handful, none without gift rules), each looked up on
@@ -64,6 +65,7 @@ SELECT json_build_array(
               WHERE gift_rule.is_active AND gift_option ->> 'variant_id' ~ '^[0-9]{1,18}$') AS offered (variant_id)
       WHERE (SELECT variant.track_inventory FROM product_productvariant AS variant
               WHERE variant.id = offered.variant_id))
+    -- gifts:end
 )::text,
 -- Beside the text, not in it (the text is the fingerprint): the sync's price expiry checks that
 -- nothing saved the checkout after this read (saleor/checkout.py, expire_prices).

@@ -87,6 +87,13 @@ def get_seen_rules_stamp() -> str | None:
     return None if cached is None else cached[0]
 
 
+def get_seen_compiled_rules() -> CompiledRuleSet | None:
+    """The rule set this process compiled last for the current database, without a query
+    (``None`` before the first); possibly older than the database's."""
+    cached = _compiled_cache.get((connection.alias, str(connection.settings_dict["NAME"])))
+    return None if cached is None else cached[2]
+
+
 def forget_compiled_rules() -> None:
     """Drop the per-process cache (tests that flush the database call it)."""
     with _cache_lock:
