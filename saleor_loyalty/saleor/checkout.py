@@ -85,9 +85,9 @@ def sync_checkout(checkout: Checkout, config: ProgramConfig, *, force: bool = Fa
         return SyncResult()
     if not force and saves is not None and saves.is_email_only and _is_untouched(checkout, saves, config):
         synced_checkouts.move(str(checkout.token), last_change=checkout.last_change)
-        setattr(checkout, SYNC_MARK, checkout.last_change)
-        return SyncResult()
-    result = _sync(checkout, config, quote_checkout_view, trust_synced=not force)
+        result = SyncResult()
+    else:
+        result = _sync(checkout, config, quote_checkout_view, trust_synced=not force)
     setattr(checkout, SYNC_MARK, checkout.last_change)
     return result
 
@@ -215,7 +215,13 @@ def has_loyalty_lines(lines: Any) -> bool:
     return any(is_loyalty_override(info.line) or is_gift_line(info.line) for info in lines or ())
 
 
-def expire_prices(checkout: Checkout, *, seen: datetime | None = None) -> bool:
+def _expired_now() -> dict[str, datetime]:
+    """What Saleor's ``invalidate_checkout_prices`` writes to a checkout, as of now."""
+    now = timezone.now()
+    return {"price_expiration": now, "discount_expiration": now, "last_change": now}
+
+
+def expire_prices(checkout: Checkout, *, seen: datetime | None) -> bool:
     """Make Saleor recompute the checkout's prices and discounts when they are next read; returns
     whether nothing had saved the checkout since a read that saw its ``last_change`` at ``seen``.
 
@@ -229,8 +235,7 @@ def expire_prices(checkout: Checkout, *, seen: datetime | None = None) -> bool:
     """
     from saleor.checkout.models import Checkout
 
-    now = timezone.now()
-    fields = {"price_expiration": now, "discount_expiration": now, "last_change": now}
+    fields = _expired_now()
     checkouts = Checkout.objects.filter(pk=checkout.pk)
     untouched = seen is not None and checkouts.filter(last_change=seen).update(**fields) == 1
     if not untouched:
@@ -433,6 +438,5 @@ def clear_loyalty_lines() -> int:
             return 0
         CheckoutLine.objects.filter(gifts).delete()
         CheckoutLine.objects.filter(ours).update(price_override=None, price_override_reason=None)
-        now = timezone.now()
-        Checkout.objects.filter(token__in=tokens).update(price_expiration=now, discount_expiration=now, last_change=now)
+        Checkout.objects.filter(token__in=tokens).update(**_expired_now())
     return len(tokens)

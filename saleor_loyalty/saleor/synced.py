@@ -5,9 +5,11 @@ delivery method) still fires ``checkout_updated``. The sync reads the checkout a
 statement) and compares the read's fingerprint with the one remembered here: the same lines,
 prices, overrides, buyer, facts and rules stamp, under the same configuration, before the next
 moment a price list or gift rule opens or closes, give the same quote, so the quote and the
-comparison are skipped. Only a sync that found nothing to change is remembered (after a write
-the checkout differs from what was read); every input comes from the database read or the
-configuration, so processes need not share this memory. Bounded: the least recently used
+comparison are skipped. A sync that found nothing to change is remembered with its read's
+fingerprint; one that wrote only new prices over a read nobody saved after is remembered
+without one (the text it would read now differs, so only an email-only save, below, can use
+it). Every input comes from the database read or the configuration, so processes need not
+share this memory. Bounded: the least recently used
 checkouts are forgotten first.
 
 A mutation that saved nothing but the email (``saleor/saves.py``) may skip even the read, when
@@ -33,9 +35,9 @@ MAX_CHECKOUTS = 4096
 
 @dataclass(frozen=True)
 class SyncedCheckout:
-    """The last sync of one checkout that changed nothing.
+    """The last sync of one checkout that left it in line with its quote.
 
-    ``fingerprint``: the read's text digest; ``row_key``: what the quote takes from the checkout
+    ``fingerprint``: the read's text digest (``None`` after a price write: matches no read); ``row_key``: what the quote takes from the checkout
     row and the configuration; ``last_change``: the checkout's ``last_change`` the read saw;
     ``rules_stamp``: the read's rules stamp; ``read_at``: when that read ran; ``until``: the next
     moment a rule window opens or closes (``None``: never)."""
@@ -52,7 +54,7 @@ class SyncedCheckout:
 
 
 class SyncedCheckouts:
-    """token -> the checkout's last sync that changed nothing."""
+    """token -> the checkout's last sync that left it in line."""
 
     def __init__(self, size: int = MAX_CHECKOUTS) -> None:
         self._size = size
@@ -86,7 +88,7 @@ class SyncedCheckouts:
                 and entry.is_valid_at(now) and now - entry.read_at < max_age)
 
     def remember(self, token: str, entry: SyncedCheckout) -> None:
-        """Note that the checkout, read as ``entry`` says, needed no change."""
+        """Note that the checkout, read as ``entry`` says, is in line with its quote."""
         with self._lock:
             self._entries[token] = entry
             self._entries.move_to_end(token)

@@ -1,10 +1,10 @@
 -- The checkout as the program reads it on every checkout mutation: one statement, one row.
 --
--- One JSON text (and the checkout's last_change): the channel's slug, the buyer's account columns, the buyer's loyalty facts
--- (tier, birthday, company and their tiers' ranks, the rules stamp: the columns of
--- services.customers.LoyaltyFacts, in its order) and the lines with what a quote needs
--- (variant, product, category, this channel's listing price, our override and gift metadata),
--- in the order Saleor shows them; then the shopper's gift picks ({rule id: [variant ids]}) and,
+-- One JSON text (and, beside it, the checkout's last_change): the channel's slug, the buyer's
+-- account columns, the buyer's loyalty facts (tier, birthday, company and their tiers' ranks,
+-- the rules stamp: the columns of services.customers.LoyaltyFacts, in its order) and the lines
+-- with what a quote needs (variant, product, category, this channel's listing price, our
+-- override and gift metadata), in the order Saleor shows them; then the shopper's gift picks ({rule id: [variant ids]}) and,
 -- for every variant an active gift rule offers (its own and its options) whose stock Saleor
 -- tracks, the units available in the warehouses of the checkout's channel (quantity less
 -- allocated, summed; 0 without stock rows). The text is also the fingerprint of everything a sync depends

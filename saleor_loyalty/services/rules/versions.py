@@ -70,7 +70,7 @@ def get_compiled_rules(config: ProgramConfig, *, stamp: RulesStamp | None = None
     stamp is never reused, so the cache cannot confuse it with a later committed one.
     """
     stamp = stamp or get_rules_stamp()
-    key = (connection.alias, str(connection.settings_dict["NAME"]))
+    key = _cache_key()
     cached = _compiled_cache.get(key)
     if cached is not None and cached[0] == stamp.stamp and cached[1] == config:
         return cached[2]
@@ -83,15 +83,19 @@ def get_compiled_rules(config: ProgramConfig, *, stamp: RulesStamp | None = None
 def get_seen_rules_stamp() -> str | None:
     """The rules stamp this process compiled last for the current database, without a query
     (``None`` before the first): a checkout sync that finds a newer one reads again."""
-    cached = _compiled_cache.get((connection.alias, str(connection.settings_dict["NAME"])))
+    cached = _compiled_cache.get(_cache_key())
     return None if cached is None else cached[0]
 
 
 def get_seen_compiled_rules() -> CompiledRuleSet | None:
     """The rule set this process compiled last for the current database, without a query
     (``None`` before the first); possibly older than the database's."""
-    cached = _compiled_cache.get((connection.alias, str(connection.settings_dict["NAME"])))
+    cached = _compiled_cache.get(_cache_key())
     return None if cached is None else cached[2]
+
+
+def _cache_key() -> tuple[str, str]:
+    return (connection.alias, str(connection.settings_dict["NAME"]))
 
 
 def forget_compiled_rules() -> None:
